@@ -1,0 +1,5 @@
+// ctorch/ctorch.hpp: the whole CPU library (core, expressions, evaluator, ops). CUDA: <ctorch/cuda.hpp>.
+#pragma once
+#include "core.hpp"
+#include "ops/pointwise.hpp"
+#include "ops/view/transpose.hpp"

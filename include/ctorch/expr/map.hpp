@@ -1,0 +1,170 @@
+// ctorch/expr/map.hpp: Map<Op, Args...>, the lazy elementwise node (unary, binary, ternary, ...).
+//
+// Building a Map computes nothing: it captures its operands (tensors by view, temporaries by value,
+// C++ numbers as Scalar nodes with PyTorch's scalar promotion) and knows its dtype, shape and device at
+// compile time. A static broadcast mismatch fails here, naming the op and the shapes.
+#pragma once
+#include <type_traits>
+#include <utility>
+
+#include "../core/broadcast.hpp"
+#include "../core/pack.hpp"
+#include "../core/tensor.hpp"
+#include "leaf.hpp"
+#include "op_base.hpp"
+#include "scalar.hpp"
+
+namespace ctorch {
+
+namespace detail {
+
+// Devices of the operands must agree; scalars (void) go anywhere. The accumulation is a flat fold.
+template <class Op, class A, class B>
+struct device_check {
+  static_assert(std::is_void_v<A> || std::is_void_v<B> || std::is_same_v<A, B>,
+                "ctorch: the operands of this op live on different devices (see device_check's arguments)");
+  using type = std::conditional_t<std::is_void_v<A>, B, A>;
+};
+template <class Op, class D>
+struct device_acc_t {
+  using type_ = D;
+};
+template <class Op, class A, class B>
+device_acc_t<Op, typename device_check<Op, A, B>::type> operator|(device_acc_t<Op, A>, device_acc_t<Op, B>);
+
+// The dtype an operand brings to promotion; C++ numbers bring none (bool is promotion's identity).
+template <class A, bool = Expression<A>>
+struct dtype_or_bool {
+  using type = typename std::remove_cvref_t<A>::value_type;
+};
+template <class A>
+struct dtype_or_bool<A, false> {
+  using type = bool;
+};
+
+}  // namespace detail
+
+// What an operand becomes inside an expression node.
+//   Tensor lvalue -> const view (no copy); Tensor rvalue -> owned by the node; view -> const view;
+//   expression -> copied (nodes are small values); C++ number -> Scalar of the promoted dtype TD.
+template <class TD, class A>
+auto capture(A&& a) {
+  using U = std::remove_cvref_t<A>;
+  if constexpr (Arithmetic<U>) {
+    return Scalar<scalar_promote_t<TD, U>>(static_cast<scalar_promote_t<TD, U>>(a));
+  } else if constexpr (is_tensor_v<U>) {
+    if constexpr (std::is_lvalue_reference_v<A>)
+      return typename U::const_view_type(a.view());
+    else
+      return U(std::move(a));
+  } else if constexpr (is_tensor_view_v<U>) {
+    return TensorView<const typename U::value_type, typename U::shape_type, typename U::device_type>(a);
+  } else {
+    return U(std::forward<A>(a));
+  }
+}
+
+template <class TD, class A>
+using capture_t = decltype(capture<TD>(std::declval<A>()));
+
+template <class Op, class... A>
+struct Map : expr_base {
+  using value_type = typename Op::template result_t<typename A::value_type...>;
+  using shape_type = broadcast_shape_t<Op, typename A::shape_type...>;
+  using device_type = typename decltype((detail::device_acc_t<Op, void>{} | ... |
+                                         detail::device_acc_t<Op, typename A::device_type>{}))::type_;
+  using op_type = Op;
+
+  detail::Pack<A...> args;
+
+  explicit Map(A... a) : args(std::move(a)...) {}
+
+  // The broadcast extents; throws shape_error naming the op when Dyn extents do not broadcast.
+  Dims<shape_type> dims() const {
+    if constexpr ((A::shape_type::is_static && ...)) {
+      return {};
+    } else {
+      return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return broadcast_dims<shape_type>(Op::name, detail::get<I>(args).dims()...);
+      }(std::index_sequence_for<A...>{});
+    }
+  }
+
+  template <std::size_t I>
+  const auto& arg() const {
+    return detail::get<I>(args);
+  }
+};
+
+template <class Op, class... E>
+struct MapEval {
+  using value_type = typename Op::template result_t<typename E::value_type...>;
+  detail::Pack<E...> a;
+
+  CTORCH_HD value_type linear(index_t i) const { return call([&](const auto& e) { return e.linear(i); }); }
+  CTORCH_HD value_type at(const index_t* idx) const { return call([&](const auto& e) { return e.at(idx); }); }
+  CTORCH_HD value_type row(index_t j) const { return call([&](const auto& e) { return e.row(j); }); }
+  CTORCH_HD void set_row(const index_t* idx) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (detail::get<I>(a).set_row(idx), ...); }(seq{});
+  }
+  template <class B>
+  B linear_packet(index_t i) const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return Op::packet(detail::get<I>(a).template linear_packet<B>(i)...);
+    }(seq{});
+  }
+  template <class B>
+  B row_packet(index_t j) const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return Op::packet(detail::get<I>(a).template row_packet<B>(j)...);
+    }(seq{});
+  }
+  template <std::size_t R>
+  bool linear_ok(const std::array<index_t, R>& ext, const std::array<index_t, R>& cst) const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (detail::get<I>(a).linear_ok(ext, cst) && ...);
+    }(seq{});
+  }
+  bool row_packet_ok() const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (detail::get<I>(a).row_packet_ok() && ...);
+    }(seq{});
+  }
+  template <class F>
+  void for_each_leaf(F&& f) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (detail::get<I>(a).for_each_leaf(f), ...); }(seq{});
+  }
+
+ private:
+  using seq = std::index_sequence_for<E...>;
+  template <class G>
+  CTORCH_HD value_type call(G&& g) const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return Op::apply(g(detail::get<I>(a))...);
+    }(seq{});
+  }
+};
+
+template <std::size_t R, class Op, class... A>
+auto make_evaluator(const Map<Op, A...>& m, const std::array<index_t, R>& out) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    using Ev = MapEval<Op, decltype(make_evaluator<R>(detail::get<I>(m.args), out))...>;
+    return Ev{detail::Pack<decltype(make_evaluator<R>(detail::get<I>(m.args), out))...>(
+        make_evaluator<R>(detail::get<I>(m.args), out)...)};
+  }(std::index_sequence_for<A...>{});
+}
+
+// An operand of an elementwise op: an expression (tensor, view, node) or a C++ number.
+template <class A>
+concept Operand = Expression<A> || Arithmetic<std::remove_cvref_t<A>>;
+
+// Builds Map<Op, ...> from operands: expressions, tensors, views and C++ numbers (at least one
+// non-number). Numbers take PyTorch's scalar promotion against the tensors' common dtype.
+template <class Op, class... A>
+  requires((Operand<A> && ...) && (Expression<A> || ...))
+auto make_map(A&&... a) {
+  using TD = promote_all_t<typename detail::dtype_or_bool<A>::type...>;
+  return Map<Op, capture_t<TD, A>...>(capture<TD>(std::forward<A>(a))...);
+}
+
+}  // namespace ctorch

@@ -1,0 +1,31 @@
+// ctorch/ops/pointwise/sigmoid.hpp: sigmoid (torch.sigmoid), 1 / (1 + exp(-x)).
+// Shape: same. dtype: integers become float32. Gradient: s * (1 - s).
+#pragma once
+#include <cmath>
+
+#include "../../core/simd.hpp"
+
+#include "../../expr/map.hpp"
+
+namespace ctorch {
+namespace op {
+struct Sigmoid : float_op<Sigmoid> {
+  static constexpr const char* name = "sigmoid";
+  template <class T>
+  CTORCH_HD static T f(T x) {
+    return T(1) / (T(1) + std::exp(-x));
+  }
+  template <class B>
+  static B packet(const B& x) {
+    using T = typename B::value_type;
+    return B(T(1)) / (B(T(1)) + xsimd::exp(-x));
+  }
+};
+}  // namespace op
+
+// ensures: a lazy elementwise sigmoid(x).
+template <Expression X>
+auto sigmoid(X&& x) {
+  return make_map<op::Sigmoid>(std::forward<X>(x));
+}
+}  // namespace ctorch

@@ -1,0 +1,30 @@
+// ctorch/ops/pointwise/tanh.hpp: tanh (torch.tanh).
+// Shape: same. dtype: integers become float32. Gradient: 1 - tanh(x)^2.
+#pragma once
+#include <cmath>
+
+#include "../../core/simd.hpp"
+
+#include "../../expr/map.hpp"
+
+namespace ctorch {
+namespace op {
+struct Tanh : float_op<Tanh> {
+  static constexpr const char* name = "tanh";
+  template <class T>
+  CTORCH_HD static T f(T x) {
+    return std::tanh(x);
+  }
+  template <class B>
+  static B packet(const B& x) {
+    return xsimd::tanh(x);
+  }
+};
+}  // namespace op
+
+// ensures: a lazy elementwise tanh(x).
+template <Expression X>
+auto tanh(X&& x) {
+  return make_map<op::Tanh>(std::forward<X>(x));
+}
+}  // namespace ctorch

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ctorch needs, when missing. Usage: scripts/setup.sh [--bench]
+# (--bench adds the benchmark peers: Google Benchmark, Eigen, OpenBLAS and LibTorch.)
+set -euo pipefail
+pkgs=(g++ cmake ninja-build libxsimd-dev doctest-dev zlib1g-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  pkgs+=(libbenchmark-dev libeigen3-dev libopenblas-dev libtorch-dev)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,21 @@
+# Compiles SRC, which must fail; every "// expect: REGEX" line in SRC must match within the first
+# 12 lines of the compiler's output (where a user reads an error first).
+file(STRINGS ${SRC} expects REGEX "^// expect: ")
+execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -I${INC} ${SRC} RESULT_VARIABLE rc ERROR_VARIABLE err
+                OUTPUT_VARIABLE out)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SRC} compiled, but it must not")
+endif()
+string(REPLACE "\n" ";" lines "${err}")
+list(LENGTH lines n)
+if(n GREATER 12)
+  list(SUBLIST lines 0 12 lines)
+endif()
+string(JOIN "\n" head ${lines})
+foreach(e ${expects})
+  string(REGEX REPLACE "^// expect: " "" re "${e}")
+  if(NOT head MATCHES "${re}")
+    message(FATAL_ERROR "the first lines of the error do not match '${re}':\n${head}")
+  endif()
+endforeach()
+message(STATUS "failed to compile as expected:\n${head}")
