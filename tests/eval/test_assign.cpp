@@ -86,3 +86,17 @@ TEST_CASE("assign: dtype promotion follows PyTorch") {
   Tensor<float, Shape<3>> q = i / 2;
   CHECK(q(0) == 0.5f);
 }
+
+TEST_CASE("to<U>: dtype conversion and same-device copy") {
+  Tensor<float, Shape<4>> a{1.5f, -2.5f, 3.0f, 0.0f};
+  auto i = a.to<std::int64_t>();
+  static_assert(std::is_same_v<decltype(i), Tensor<std::int64_t, Shape<4>>>);
+  CHECK(i(0) == 1);
+  CHECK(i(1) == -2);
+  auto b = a.to<bool>();
+  CHECK(b(2));
+  CHECK_FALSE(b(3));
+  auto c = a.to<Cpu>();
+  CHECK(c.data() != a.data());
+  CHECK(c.tolist() == a.tolist());
+}

@@ -153,6 +153,27 @@ class Tensor : public expr_base {
   }
   T item() const { return view().item(); }
 
+  // to<U>() with a dtype U: a converted copy (PyTorch's .to(dtype)); with a device U: a copy on that
+  // device (.to(device), .cuda(), .cpu()). requires: for Cuda, <ctorch/cuda.hpp> is included.
+  template <class U>
+  auto to() const {
+    if constexpr (Device<U>) {
+      Tensor<T, S, U> out(dims_);
+      if constexpr (std::is_same_v<U, D>) {
+        device_memory<D>::copy(out.data(), data(), storage_.size());
+      } else if constexpr (std::is_same_v<D, Cpu>) {
+        device_memory<U>::from_host(out.data(), data(), storage_.size());
+      } else {
+        static_assert(std::is_same_v<U, Cpu>, "ctorch: to: copies go through the host");
+        device_memory<D>::to_host(out.data(), data(), storage_.size());
+      }
+      return out;
+    } else {
+      static_assert(DType<U>, "ctorch: to<U>(): U is a dtype (float, double, int32, int64, bool) or a device");
+      return Tensor<U, S, D>(cast<U>(*this));  // cast is found by ADL (ops/pointwise/cast.hpp)
+    }
+  }
+
   // Host copy of the elements in row-major order.
   std::vector<T> tolist() const {
     std::vector<T> v(storage_.size());
