@@ -5,6 +5,7 @@
 #include "core/dtype.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/print.hpp"
 #include "core/shape.hpp"
 #include "core/tensor.hpp"
 #include "core/tensor_view.hpp"

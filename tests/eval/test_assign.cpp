@@ -100,3 +100,21 @@ TEST_CASE("to<U>: dtype conversion and same-device copy") {
   CHECK(c.data() != a.data());
   CHECK(c.tolist() == a.tolist());
 }
+
+TEST_CASE("promotion: 0-d tensors and numbers only raise the category, as torch.result_type") {
+  Tensor<std::int32_t, Shape<3>> i{1, 2, 3};
+  Tensor<float, Shape<3>> f{1, 2, 3};
+  Tensor<std::int64_t, Shape<>> l(std::int64_t(2));
+  Tensor<double, Shape<>> d(2.5);
+  static_assert(std::is_same_v<decltype(i + l)::value_type, std::int32_t>);  // same category: dim tensor wins
+  static_assert(std::is_same_v<decltype(f + d)::value_type, float>);
+  static_assert(std::is_same_v<decltype(i + d)::value_type, double>);  // higher category: 0-d decides
+  static_assert(std::is_same_v<decltype(l + d)::value_type, double>);  // both 0-d: plain promotion
+  Tensor<std::int32_t, Shape<3>> r = i + l;
+  CHECK(r(2) == 5);
+  Tensor<float, Shape<3>> q = f * d;
+  CHECK(q(1) == 5.0f);
+  Tensor<bool, Shape<2, 2>> b{{true, false}, {false, true}};
+  CHECK(b(1, 1));
+  CHECK_FALSE(b(0, 1));
+}

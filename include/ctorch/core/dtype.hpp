@@ -1,5 +1,6 @@
 // ctorch/core/dtype.hpp: the element types ctorch supports and PyTorch's type promotion.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -49,6 +50,37 @@ using scalar_dtype_t = std::conditional_t<std::is_same_v<S, bool>, bool,
 // Ops that only make sense on floating point (tanh, exp, true division) promote integers to float32.
 template <DType T>
 using float_promote_t = std::conditional_t<std::is_floating_point_v<T>, T, float>;
+
+namespace detail {
+// -1 stands for "no operand in this tier" (PyTorch's Undefined).
+template <class T>
+inline constexpr int rank_or_none = std::is_void_v<T> ? -1 : dtype_rank<T>;
+template <int R>
+using dtype_of_rank_or_none = std::conditional_t<
+    R < 0, void,
+    std::conditional_t<R == 0, bool,
+                       std::conditional_t<R == 1, std::int32_t,
+                                          std::conditional_t<R == 2, std::int64_t,
+                                                             std::conditional_t<R == 3, float, double>>>>>;
+}  // namespace detail
+
+// Promotion within one tier of operands; void entries (not in this tier) are skipped; void if none.
+template <class... T>
+using promote_tier_t = detail::dtype_of_rank_or_none<std::max({-1, detail::rank_or_none<T>...})>;
+
+// PyTorch's combine_categories(higher, lower): a lower tier (0-d tensors, then C++ numbers) changes the
+// result only when it is of a higher category (bool < integral < floating) than the tier above.
+template <class H, class L>
+using combine_tiers_t = std::conditional_t<
+    std::is_void_v<H>, L,
+    std::conditional_t<std::is_void_v<L> || std::is_floating_point_v<H>, H,
+                       std::conditional_t<std::is_same_v<H, bool> || std::is_floating_point_v<L>,
+                                          promote_tier_t<H, L>, H>>>;
+
+// torch.result_type over dimensioned tensors, 0-d tensors and C++ numbers (already mapped to dtypes by
+// scalar_dtype_t): the dtype an elementwise op computes in.
+template <class DimT, class ZeroT, class NumberT>
+using result_type_t = combine_tiers_t<DimT, combine_tiers_t<ZeroT, NumberT>>;
 
 template <DType T>
 constexpr std::string_view dtype_name() {

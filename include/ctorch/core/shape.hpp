@@ -90,7 +90,7 @@ class Dims {
     return d;
   }
 
-  CTORCH_HD constexpr index_t operator[](std::size_t i) const {
+  constexpr index_t operator[](std::size_t i) const {
     if constexpr (S::num_dyn == 0) {
       return S::static_extents[i];
     } else {

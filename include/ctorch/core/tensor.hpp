@@ -4,7 +4,9 @@
 // heap memory, whatever the shape, so a large static shape never lands on the stack. Assigning an
 // expression evaluates it in one fused pass (eval/assign.hpp).
 #pragma once
+#include <algorithm>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,7 +71,10 @@ class Tensor : public expr_base {
     flatten(values, ext, seen, flat, 0);
     dims_ = Dims<S>::from_array(ext, "tensor (initializer list)");
     storage_ = Storage<T, D>(flat.size());
-    device_memory<D>::from_host(storage_.data(), flat.data(), flat.size());
+    // std::vector<bool> has no data(): go through a plain buffer.
+    std::unique_ptr<T[]> buf(new T[flat.size()]);
+    std::copy(flat.begin(), flat.end(), buf.get());
+    device_memory<D>::from_host(storage_.data(), buf.get(), flat.size());
   }
 
   // Evaluates an expression (one fused pass). Dyn extents are taken from the expression.

@@ -10,6 +10,7 @@
 #include "../core/broadcast.hpp"
 #include "../core/pack.hpp"
 #include "../core/tensor.hpp"
+#include "cast.hpp"
 #include "leaf.hpp"
 #include "op_base.hpp"
 #include "scalar.hpp"
@@ -32,26 +33,36 @@ struct device_acc_t {
 template <class Op, class A, class B>
 device_acc_t<Op, typename device_check<Op, A, B>::type> operator|(device_acc_t<Op, A>, device_acc_t<Op, B>);
 
-// The dtype an operand brings to promotion; C++ numbers bring none (bool is promotion's identity).
-template <class A, bool = Expression<A>>
-struct dtype_or_bool {
-  using type = typename std::remove_cvref_t<A>::value_type;
+// The tier an operand takes part in for torch.result_type: dimensioned tensors, 0-d tensors, numbers.
+template <class A, int Tier, bool = Expression<A>>
+struct tier_dtype {
+  using U = std::remove_cvref_t<A>;
+  using type = std::conditional_t<(U::shape_type::rank > 0) == (Tier == 0), typename U::value_type, void>;
 };
-template <class A>
-struct dtype_or_bool<A, false> {
-  using type = bool;
+template <class A, int Tier>
+struct tier_dtype<A, Tier, false> {
+  using type = std::conditional_t<Tier == 2, scalar_dtype_t<std::remove_cvref_t<A>>, void>;
 };
+template <int Tier, class... A>
+using tier_t = promote_tier_t<typename tier_dtype<A, Tier>::type...>;
 
 }  // namespace detail
 
+template <class Op, class... A>
+struct Map;
+
 // What an operand becomes inside an expression node.
 //   Tensor lvalue -> const view (no copy); Tensor rvalue -> owned by the node; view -> const view;
-//   expression -> copied (nodes are small values); C++ number -> Scalar of the promoted dtype TD.
+//   expression -> copied (nodes are small values); C++ number -> Scalar of the result dtype TD;
+//   a 0-d operand of a dtype above TD -> cast to TD (0-d tensors promote like numbers in PyTorch).
 template <class TD, class A>
 auto capture(A&& a) {
   using U = std::remove_cvref_t<A>;
   if constexpr (Arithmetic<U>) {
-    return Scalar<scalar_promote_t<TD, U>>(static_cast<scalar_promote_t<TD, U>>(a));
+    return Scalar<TD>(static_cast<TD>(a));
+  } else if constexpr (U::shape_type::rank == 0 && (detail::dtype_rank<typename U::value_type> > detail::dtype_rank<TD>)) {
+    using C = decltype(capture<typename U::value_type>(std::forward<A>(a)));
+    return Map<op::Cast<TD>, C>(capture<typename U::value_type>(std::forward<A>(a)));
   } else if constexpr (is_tensor_v<U>) {
     if constexpr (std::is_lvalue_reference_v<A>)
       return typename U::const_view_type(a.view());
@@ -163,7 +174,7 @@ concept Operand = Expression<A> || Arithmetic<std::remove_cvref_t<A>>;
 template <class Op, class... A>
   requires((Operand<A> && ...) && (Expression<A> || ...))
 auto make_map(A&&... a) {
-  using TD = promote_all_t<typename detail::dtype_or_bool<A>::type...>;
+  using TD = result_type_t<detail::tier_t<0, A...>, detail::tier_t<1, A...>, detail::tier_t<2, A...>>;
   return Map<Op, capture_t<TD, A>...>(capture<TD>(std::forward<A>(a))...);
 }
 
