@@ -1,5 +1,8 @@
 // ctorch/ctorch.hpp: the whole CPU library (core, expressions, evaluator, ops). CUDA: <ctorch/cuda.hpp>.
 #pragma once
 #include "core.hpp"
+#include "ops/comparison.hpp"
+#include "ops/creation.hpp"
 #include "ops/pointwise.hpp"
-#include "ops/view/transpose.hpp"
+#include "ops/reduction.hpp"
+#include "ops/view.hpp"

@@ -46,6 +46,14 @@ constexpr std::array<index_t, R> contiguous_strides(const std::array<index_t, R>
   return s;
 }
 
+// Number of elements of extents `ext`.
+template <std::size_t R>
+constexpr index_t numel_of(const std::array<index_t, R>& ext) {
+  index_t n = 1;
+  for (index_t e : ext) n *= e;
+  return n;
+}
+
 // "[2, 3]", the way PyTorch prints a torch.Size; "?" marks an extent not known at compile time.
 template <std::size_t R>
 std::string shape_string(const std::array<index_t, R>& ext) {

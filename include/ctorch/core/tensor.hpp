@@ -181,23 +181,33 @@ class Tensor : public expr_base {
 
   // Host copy of the elements in row-major order.
   std::vector<T> tolist() const {
-    std::vector<T> v(storage_.size());
-    device_memory<D>::to_host(v.data(), storage_.data(), v.size());
-    return v;
+    std::unique_ptr<T[]> buf(new T[storage_.size()]);  // std::vector<bool> has no data()
+    device_memory<D>::to_host(buf.get(), storage_.data(), storage_.size());
+    return std::vector<T>(buf.get(), buf.get() + storage_.size());
   }
 
  private:
+  // The common case (same extents, storage present) is inlined; reallocation stays out of line.
   template <class E>
-  void assign_resizing(const E& e) {
+  CTORCH_ALWAYS_INLINE void assign_resizing(const E& e) {
     const auto d = expr_dims_as<S>(e);  // found by ADL in eval/assign.hpp; checks static shapes
-    if (!(d == dims_) || storage_.data() == nullptr) {
-      // A fresh buffer cannot alias e, so no aliasing copy is needed.
-      Tensor fresh(d);
-      assign(fresh.view(), e);
-      *this = std::move(fresh);
-    } else {
+    if constexpr (S::is_static) {
+      // Only a moved-from tensor lacks storage; a fresh buffer cannot alias e.
+      if (storage_.data() == nullptr) [[unlikely]]
+        storage_ = Storage<T, D>(std::size_t(S::static_numel));
       assign(view(), e);
+    } else if (d == dims_ && storage_.data() != nullptr) [[likely]] {
+      assign(view(), e);
+    } else {
+      assign_fresh(d, e);
     }
+  }
+  template <class E>
+  [[gnu::noinline]] void assign_fresh(const Dims<S>& d, const E& e) {
+    // A fresh buffer cannot alias e, so no aliasing copy is needed.
+    Tensor fresh(d);
+    assign(fresh.view(), e);
+    *this = std::move(fresh);
   }
 
   template <class L>

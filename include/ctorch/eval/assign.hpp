@@ -30,7 +30,8 @@ struct assign_check {
                 "ctorch: assign: the source has more dims than the destination (see assign_check's arguments)");
   static constexpr bool ok = [] {
     for (std::size_t i = 0; i < Dst::rank; ++i)
-      if (Dst::static_extents[i] != Dyn && B::static_extents[i] != Dyn && B::static_extents[i] != Dst::static_extents[i])
+      if (Dst::static_extents[i] != Dyn && B::static_extents[i] != Dyn &&
+          B::static_extents[i] != Dst::static_extents[i])
         return false;
     return true;
   }();
@@ -49,7 +50,8 @@ struct construct_check {
         return false;
     return true;
   }();
-  static_assert(ok, "ctorch: tensor: the expression's shape differs from the tensor's (see construct_check's arguments)");
+  static_assert(ok,
+                "ctorch: tensor: the expression's shape differs from the tensor's (see construct_check's arguments)");
 };
 
 // The extents of e as a Dims<S> (for a Tensor<T, S> built from e). Throws shape_error on a Dyn mismatch.
@@ -78,13 +80,20 @@ std::pair<const char*, const char*> byte_range(const void* p, std::size_t esize,
 }
 }  // namespace detail
 
+namespace detail {
+// Small fully static shapes go to executor<D>::assign_small when the device has one: it computes
+// every value before the first write, so no alias check is needed and everything folds.
+template <class D, class S, class ES, class V>
+constexpr bool small_static_assign() {
+  if constexpr (S::is_static && ES::is_static && requires { executor<D>::small_static_bytes; })
+    return std::size_t(S::static_numel) * sizeof(V) <= executor<D>::small_static_bytes;
+  else
+    return false;
+}
+
 template <class T, class S, class D, Expression E>
-  requires(!std::is_const_v<T>)
-void assign(const TensorView<T, S, D>& dst, const E& e) {
+void assign_general(const TensorView<T, S, D>& dst, const E& e) {
   using ES = typename E::shape_type;
-  static_assert(std::is_void_v<typename E::device_type> || std::is_same_v<typename E::device_type, D>,
-                "ctorch: assign: the expression lives on another device than the destination; copy with to<Device>()");
-  (void)assign_check<S, ES>::ok;
   constexpr std::size_t R = S::rank;
   const auto ext = dst.dims().array();
   if constexpr (!(S::is_static && ES::is_static)) {
@@ -118,10 +127,26 @@ void assign(const TensorView<T, S, D>& dst, const E& e) {
   }
   executor<D>::assign(dst.data(), dst.strides(), ext, ev);
 }
+}  // namespace detail
+
+// A thin dispatcher, always inlined so that a small static assignment costs its arithmetic.
+template <class T, class S, class D, Expression E>
+requires(!std::is_const_v<T>) CTORCH_ALWAYS_INLINE void assign(const TensorView<T, S, D>& dst, const E& e) {
+  using ES = typename E::shape_type;
+  static_assert(std::is_void_v<typename E::device_type> || std::is_same_v<typename E::device_type, D>,
+                "ctorch: assign: the expression lives on another device than the destination; copy with to<Device>()");
+  (void)assign_check<S, ES>::ok;
+  if constexpr (detail::small_static_assign<D, S, ES, typename E::value_type>()) {
+    const auto ext = dst.dims().array();
+    executor<D>::template assign_small<S::static_numel>(dst.data(), dst.strides(), ext,
+                                                        make_evaluator<S::rank>(e, ext));
+  } else {
+    detail::assign_general(dst, e);
+  }
+}
 
 template <class T, class S, class D, Arithmetic V>
-  requires(!std::is_const_v<T>)
-void assign(const TensorView<T, S, D>& dst, V v) {
+requires(!std::is_const_v<T>) void assign(const TensorView<T, S, D>& dst, V v) {
   assign(dst, Scalar<T>(static_cast<T>(v)));
 }
 

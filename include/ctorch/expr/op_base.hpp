@@ -25,33 +25,29 @@ using promote_all_t = detail::dtype_of_rank<std::max({0, detail::dtype_rank<T>..
 
 namespace op {
 
-// Operands promoted to a common dtype, which is also the result's (add, mul, maximum, where's values).
-template <class Derived>
-struct arith_op {
+// The shared part of the rules below: operands converted to Compute<T...>, result the same dtype.
+template <class Derived, template <class...> class Compute>
+struct same_result_op {
   template <class... T>
-  using compute_t = promote_all_t<T...>;
+  using compute_t = Compute<T...>;
   template <class... T>
   using result_t = compute_t<T...>;
   template <class... T>
   CTORCH_HD static result_t<T...> apply(T... x) {
-    using C = compute_t<T...>;
-    return Derived::f(static_cast<C>(x)...);
+    return Derived::f(static_cast<compute_t<T...>>(x)...);
   }
 };
 
+template <class... T>
+using float_promote_all_t = float_promote_t<promote_all_t<T...>>;
+
+// Operands promoted to a common dtype, which is also the result's (add, mul, maximum, where's values).
+template <class Derived>
+struct arith_op : same_result_op<Derived, promote_all_t> {};
+
 // Like arith_op, but integers and bools become float32 first (exp, tanh, true division).
 template <class Derived>
-struct float_op {
-  template <class... T>
-  using compute_t = float_promote_t<promote_all_t<T...>>;
-  template <class... T>
-  using result_t = compute_t<T...>;
-  template <class... T>
-  CTORCH_HD static result_t<T...> apply(T... x) {
-    using C = compute_t<T...>;
-    return Derived::f(static_cast<C>(x)...);
-  }
-};
+struct float_op : same_result_op<Derived, float_promote_all_t> {};
 
 // Operands promoted to a common dtype, result bool (eq, lt, isnan, ...).
 template <class Derived>

@@ -1,0 +1,34 @@
+// bench/bench_cases.hpp: the benchmark bodies, one per case and implementation, registered in order
+// by bench_main.cpp. Names are "<case>/<impl>" so bench/ratios.py can pair them.
+#pragma once
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace bench {
+
+// Case 1: y = tanh(a * x + b) * sigmoid(c), all five arrays of kFusedN floats.
+inline constexpr std::int64_t kFusedN = std::int64_t(1) << 22;
+// Case 2: the STREAM triad a = b + s * c.
+inline constexpr std::int64_t kTriadN = std::int64_t(1) << 24;
+inline constexpr float kTriadS = 3.0f;
+
+// The same pseudo-random inputs for every implementation: uniform in [lo, hi), seeded.
+std::vector<float> make_data(std::int64_t n, std::uint32_t seed, float lo = -3.0f, float hi = 3.0f);
+
+void fused_ctorch(benchmark::State& st, int threads);
+void fused_eigen(benchmark::State& st, int threads);
+void fused_torch(benchmark::State& st, int threads);
+
+void triad_ctorch(benchmark::State& st, int threads);
+void triad_loop(benchmark::State& st, int threads);
+
+void add16_ctorch(benchmark::State& st);
+void add16_ctorch_view(benchmark::State& st);
+void add16_loop(benchmark::State& st);
+void add16_torch_add_out(benchmark::State& st);
+void add16_torch_add(benchmark::State& st);
+
+}  // namespace bench

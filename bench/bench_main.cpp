@@ -1,0 +1,42 @@
+// bench/bench_main.cpp: registers every case in a fixed order (ctorch first, then its peers) and runs
+// Google Benchmark. Wall-clock time throughout (UseRealTime): threaded cases would otherwise report
+// only the calling thread's CPU time.
+#include <string>
+
+#include "bench_cases.hpp"
+
+namespace {
+template <class F>
+void reg(const std::string& name, F fn, benchmark::TimeUnit unit = benchmark::kMicrosecond) {
+  benchmark::RegisterBenchmark(name.c_str(), fn)->UseRealTime()->Unit(unit);
+}
+template <class F>
+void reg_threads(const std::string& name, F fn, int threads) {
+  reg(name, [fn, threads](benchmark::State& st) { fn(st, threads); });
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int t : {1, 2}) {
+    const std::string c = "fused_2^22_t" + std::to_string(t) + "/";
+    reg_threads(c + "ctorch", bench::fused_ctorch, t);
+    reg_threads(c + "eigen", bench::fused_eigen, t);
+    reg_threads(c + "torch", bench::fused_torch, t);
+  }
+  for (int t : {1, 2}) {
+    const std::string c = "triad_2^24_t" + std::to_string(t) + "/";
+    reg_threads(c + "ctorch", bench::triad_ctorch, t);
+    reg_threads(c + "loop", bench::triad_loop, t);
+  }
+  reg("add_16_static/ctorch", bench::add16_ctorch, benchmark::kNanosecond);
+  reg("add_16_static/ctorch_view", bench::add16_ctorch_view, benchmark::kNanosecond);
+  reg("add_16_static/loop", bench::add16_loop, benchmark::kNanosecond);
+  reg("add_16_static/torch_add_out", bench::add16_torch_add_out, benchmark::kNanosecond);
+  reg("add_16_static/torch_add", bench::add16_torch_add, benchmark::kNanosecond);
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

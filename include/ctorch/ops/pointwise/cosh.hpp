@@ -1,0 +1,30 @@
+// ctorch/ops/pointwise/cosh.hpp: cosh (torch.cosh), the elementwise hyperbolic cosine.
+// Shape: same. dtype: integers and bool become float32. Gradient: grad * sinh(x).
+#pragma once
+#include <cmath>
+
+#include "../../core/simd.hpp"
+
+#include "../../expr/map.hpp"
+
+namespace ctorch {
+namespace op {
+struct Cosh : float_op<Cosh> {
+  static constexpr const char* name = "cosh";
+  template <class T>
+  CTORCH_HD static T f(T x) {
+    return std::cosh(x);
+  }
+  template <class B>
+  static B packet(const B& x) {
+    return xsimd::cosh(x);
+  }
+};
+}  // namespace op
+
+// ensures: a lazy elementwise cosh(x).
+template <Expression X>
+auto cosh(X&& x) {
+  return make_map<op::Cosh>(std::forward<X>(x));
+}
+}  // namespace ctorch

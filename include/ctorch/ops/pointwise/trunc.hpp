@@ -1,0 +1,39 @@
+// ctorch/ops/pointwise/trunc.hpp: trunc (torch.trunc), rounds toward zero.
+// Shape: same. dtype: unchanged (integers are returned as they are; bool is an error, as in PyTorch).
+// Gradient: 0.
+#pragma once
+#include <cmath>
+#include <type_traits>
+
+#include "../../core/simd.hpp"
+
+#include "../../expr/map.hpp"
+
+namespace ctorch {
+namespace op {
+struct Trunc : arith_op<Trunc> {
+  static constexpr const char* name = "trunc";
+  template <class T>
+  CTORCH_HD static T f(T x) {
+    static_assert(!std::is_same_v<T, bool>, "ctorch: trunc: not implemented for bool tensors (as in PyTorch)");
+    if constexpr (std::is_integral_v<T>)
+      return x;
+    else
+      return std::trunc(x);
+  }
+  template <class B>
+  static B packet(const B& x) {
+    if constexpr (std::is_integral_v<typename B::value_type>)
+      return x;
+    else
+      return xsimd::trunc(x);
+  }
+};
+}  // namespace op
+
+// ensures: a lazy elementwise trunc(x) (rounds toward zero; inf, nan and -0.0 are kept).
+template <Expression X>
+auto trunc(X&& x) {
+  return make_map<op::Trunc>(std::forward<X>(x));
+}
+}  // namespace ctorch

@@ -1,0 +1,58 @@
+// ctorch/ops/reduction/prod.hpp: prod (torch.prod), over every element or along one dim.
+// Shape: as sum. dtype: bool and integers give int64, floating point keeps its dtype. Empty input
+// gives 1. Fused like sum.
+#pragma once
+#include "common.hpp"
+
+namespace ctorch {
+namespace red {
+struct Prod {
+  static constexpr const char* name = "prod";
+  template <class Acc>
+  CTORCH_HD static Acc init() {
+    return Acc(1);
+  }
+  template <class Acc, class V>
+  CTORCH_HD static Acc step(Acc a, V x, index_t) {
+    return a * static_cast<Acc>(x);
+  }
+  template <class Acc>
+  CTORCH_HD static Acc merge(Acc a, Acc b) {
+    return a * b;
+  }
+  template <class Acc>
+  CTORCH_HD static Acc finalize(Acc a, index_t) {
+    return a;
+  }
+  template <class B>
+  static B pstep(const B& a, const B& x) {
+    return a * x;
+  }
+  template <class B>
+  static B pmerge(const B& a, const B& b) {
+    return a * b;
+  }
+  template <class Acc, class B>
+  static Acc phorizontal(const B& b) {
+    return detail::fold_lanes<Prod, Acc>(b);
+  }
+};
+}  // namespace red
+
+// ensures: a 0-d tensor holding the product of every element of x.
+template <Expression X>
+auto prod(const X& x) {
+  using T = detail::sum_acc_t<detail::expr_value_t<X>>;
+  return Tensor<T, Shape<>, detail::expr_device_t<X>>(detail::reduce_full_acc<red::Prod, T>(x));
+}
+
+// requires: Dim in [-rank, rank). ensures: the products along Dim.
+template <int Dim, bool Keep = false, Expression X>
+auto prod(const X& x) {
+  using S = detail::expr_shape_t<X>;
+  constexpr std::size_t d = detail::reduce_dim_check<red::Prod, S, Dim>::value;
+  using T = detail::sum_acc_t<detail::expr_value_t<X>>;
+  return detail::reduce_along<red::Prod, T, T, detail::reduced_shape_t<S, d, Keep>>(x, d, "prod");
+}
+
+}  // namespace ctorch

@@ -1,0 +1,115 @@
+// ctorch/ops/reduction/var.hpp: var and std (torch.var, torch.std), over every element or along one dim.
+// unbiased (default true) divides by n - 1 (Bessel's correction), else by n; n - 1 <= 0 gives nan, as
+// in PyTorch. Shape: as sum. dtype: floating point only (PyTorch rejects integer and bool input: here a
+// compile error); the result keeps the input's dtype.
+// Two passes, both fused: the mean, then sum((x - mean)^2); the expression x is evaluated twice and
+// never materialised.
+#pragma once
+#include <algorithm>
+
+#include "../pointwise/sub.hpp"
+#include "mean.hpp"
+
+namespace ctorch {
+namespace red {
+// Sum of squares divided by max(0, n - Ddof), then the square root with Sqrt.
+template <int Ddof, bool Sqrt>
+struct SquaredDeviation {
+  static constexpr const char* name = Sqrt ? "std" : "var";
+  template <class Acc>
+  CTORCH_HD static Acc init() {
+    return Acc(0);
+  }
+  template <class Acc, class V>
+  CTORCH_HD static Acc step(Acc a, V x, index_t) {
+    const Acc v = static_cast<Acc>(x);
+    return a + v * v;
+  }
+  template <class Acc>
+  CTORCH_HD static Acc merge(Acc a, Acc b) {
+    return a + b;
+  }
+  template <class Acc>
+  CTORCH_HD static Acc finalize(Acc a, index_t n) {
+    const Acc r = a / static_cast<Acc>(n > Ddof ? n - Ddof : 0);
+    if constexpr (Sqrt)
+      return std::sqrt(r);
+    else
+      return r;
+  }
+  template <class B>
+  static B pstep(const B& a, const B& x) {
+    return xsimd::fma(x, x, a);
+  }
+  template <class B>
+  static B pmerge(const B& a, const B& b) {
+    return a + b;
+  }
+  template <class Acc, class B>
+  static Acc phorizontal(const B& b) {
+    return xsimd::hadd(b);
+  }
+};
+}  // namespace red
+
+namespace detail {
+// A class, not a function: its static_assert fires at once, before the caller's return type is deduced.
+template <class T>
+struct var_dtype_check {
+  static constexpr bool ok = true;
+  static_assert(std::is_floating_point_v<T>,
+                "ctorch: std and var only support floating point dtypes (convert first, e.g. x.to<float>())");
+};
+
+template <bool Sqrt, Expression X>
+auto var_full(const X& x, bool unbiased) {
+  using T = expr_value_t<X>;
+  (void)var_dtype_check<T>::ok;
+  if constexpr (std::is_floating_point_v<T>) {
+    const index_t n = expr_numel(x);
+    const T m = red::Mean::finalize(reduce_full_acc<red::Sum, T>(x), n);
+    const auto dev = x - m;
+    const T acc = reduce_full_acc<red::SquaredDeviation<0, Sqrt>, T>(dev);
+    const T r =
+        unbiased ? red::SquaredDeviation<1, Sqrt>::finalize(acc, n) : red::SquaredDeviation<0, Sqrt>::finalize(acc, n);
+    return Tensor<T, Shape<>, expr_device_t<X>>(r);
+  }
+}
+
+template <bool Sqrt, int Dim, bool Keep, Expression X>
+auto var_dim(const X& x, bool unbiased) {
+  using T = expr_value_t<X>;
+  (void)var_dtype_check<T>::ok;
+  if constexpr (std::is_floating_point_v<T>) {
+    using S = expr_shape_t<X>;
+    constexpr std::size_t d = reduce_dim_check<red::SquaredDeviation<1, Sqrt>, S, Dim>::value;
+    using RS = reduced_shape_t<S, d, Keep>;
+    const auto m = mean<Dim, true>(x);
+    const char* op = Sqrt ? "std" : "var";
+    if (unbiased) return reduce_along<red::SquaredDeviation<1, Sqrt>, T, T, RS>(x - m, d, op);
+    return reduce_along<red::SquaredDeviation<0, Sqrt>, T, T, RS>(x - m, d, op);
+  }
+}
+}  // namespace detail
+
+// requires: a floating-point x. ensures: a 0-d tensor holding the variance of every element.
+template <Expression X>
+auto var(const X& x, bool unbiased = true) {
+  return detail::var_full<false>(x, unbiased);
+}
+// requires: a floating-point x, Dim in [-rank, rank). ensures: the variances along Dim.
+template <int Dim, bool Keep = false, Expression X>
+auto var(const X& x, bool unbiased = true) {
+  return detail::var_dim<false, Dim, Keep>(x, unbiased);
+}
+// As var, the square root (standard deviation).
+template <Expression X>
+auto std(const X& x, bool unbiased = true) {
+  return detail::var_full<true>(x, unbiased);
+}
+template <int Dim, bool Keep = false, Expression X>
+auto std(const X& x, bool unbiased = true) {
+  return detail::var_dim<true, Dim, Keep>(x, unbiased);
+}
+
+}  // namespace ctorch

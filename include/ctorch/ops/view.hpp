@@ -1,0 +1,16 @@
+// ctorch/ops/view.hpp: the zero-copy view ops; each returns a TensorView aliasing its input.
+#pragma once
+#include "view/contiguous.hpp"
+#include "view/diagonal.hpp"
+#include "view/expand.hpp"
+#include "view/flatten.hpp"
+#include "view/movedim.hpp"
+#include "view/narrow.hpp"
+#include "view/permute.hpp"
+#include "view/reshape.hpp"
+#include "view/select.hpp"
+#include "view/squeeze.hpp"
+#include "view/transpose.hpp"
+#include "view/unfold.hpp"
+#include "view/unsqueeze.hpp"
+#include "view/view.hpp"

@@ -1,0 +1,2 @@
+// The Cuda evaluator tests compiled by nvcc (see test_cuda_eval.cpp).
+#include "test_cuda_eval.cpp"
