@@ -31,4 +31,9 @@ void add16_loop(benchmark::State& st);
 void add16_torch_add_out(benchmark::State& st);
 void add16_torch_add(benchmark::State& st);
 
+// SGEMM C = A B, A m x k, B k x n, row-major floats (bench_gemm.cpp).
+void gemm_ctorch(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
+void gemm_openblas(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
+void gemm_eigen(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
+
 }  // namespace bench

@@ -33,6 +33,19 @@ int main(int argc, char** argv) {
   reg("add_16_static/loop", bench::add16_loop, benchmark::kNanosecond);
   reg("add_16_static/torch_add_out", bench::add16_torch_add_out, benchmark::kNanosecond);
   reg("add_16_static/torch_add", bench::add16_torch_add, benchmark::kNanosecond);
+  // SGEMM: N x N x N for N = 64, 256, 1024, and an MNIST-layer shape (64 x 784) x (784 x 128).
+  struct G {
+    const char* name;
+    std::int64_t m, k, n;
+  };
+  for (const G g : {G{"sgemm_64", 64, 64, 64}, G{"sgemm_256", 256, 256, 256}, G{"sgemm_1024", 1024, 1024, 1024},
+                    G{"sgemm_64x784x128", 64, 784, 128}})
+    for (int t : {1, 2}) {
+      const std::string c = std::string(g.name) + "_t" + std::to_string(t) + "/";
+      reg(c + "ctorch", [g, t](benchmark::State& st) { bench::gemm_ctorch(st, g.m, g.k, g.n, t); });
+      reg(c + "openblas", [g, t](benchmark::State& st) { bench::gemm_openblas(st, g.m, g.k, g.n, t); });
+      reg(c + "eigen", [g, t](benchmark::State& st) { bench::gemm_eigen(st, g.m, g.k, g.n, t); });
+    }
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

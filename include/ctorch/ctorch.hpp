@@ -3,6 +3,8 @@
 #include "core.hpp"
 #include "ops/comparison.hpp"
 #include "ops/creation.hpp"
+#include "ops/joining.hpp"
+#include "ops/linalg.hpp"
 #include "ops/pointwise.hpp"
 #include "ops/reduction.hpp"
 #include "ops/view.hpp"

@@ -8,7 +8,7 @@
 #include "../../core/simd.hpp"
 
 #include "../../expr/map.hpp"
-#include "packet_fma.hpp"
+#include "../../core/packet_fma.hpp"
 
 namespace ctorch {
 namespace detail {

@@ -92,10 +92,7 @@ Acc reduce_full_acc(const E& e) {
 
 template <class E>
 index_t expr_numel(const E& e) {
-  const auto ext = e.dims().array();
-  index_t n = 1;
-  for (auto x : ext) n *= x;
-  return n;
+  return numel_of(e.dims().array());
 }
 
 // Reduces e along dim into a new tensor of dtype Out and shape RS (Scan: e's shape).

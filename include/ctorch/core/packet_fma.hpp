@@ -1,4 +1,4 @@
-// ctorch/ops/pointwise/packet_fma.hpp: a fused multiply-add on xsimd batches (one rounding).
+// ctorch/core/packet_fma.hpp: a fused multiply-add on xsimd batches (one rounding).
 //
 // xsimd 8.1 has no AVX-512 fma kernel: xsimd::fma on AVX-512 batches is x * y + z with two roundings.
 // Ops whose result depends on the single rounding (exact fmod, addcmul and lerp as PyTorch computes
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <type_traits>
 
-#include "../../core/simd.hpp"
+#include "simd.hpp"
 
 namespace ctorch::detail {
 

@@ -1,0 +1,275 @@
+// ctorch/eval/cpu/gemm.hpp: ctorch's own GEMM, C = alpha * A B + beta * C, for float and double.
+//
+// The structure of BLIS/GotoBLAS: the N dim is cut into nc-wide panels, K into kc-deep slabs, M into
+// mc-tall blocks; a kc x nc slab of B is packed into NR-wide column slivers, an mc x kc block of A into
+// MR-tall row slivers (both zero-padded at the edges), and a register-blocked MR x NR micro-kernel runs
+// over the packed panels with one FMA per (row, packet) per k. NR is two xsimd batches; MR is 14 with 32
+// vector registers (AVX-512: 28 accumulators) and 6 with 16 (AVX2). Every operand is read through its
+// row and column strides, so a transposed operand (a transpose<0, 1> view) is packed straight from the
+// strided memory, never copied whole. The mc blocks of A are split across threads (parallel_for); each
+// thread packs its own A block, the B slab is shared.
+//
+// requires: A is M x K, B is K x N, C is M x N, addressed as X[i * rs + j * cs]; C does not alias A or
+// B. ensures: C = alpha * A B + beta * C; with beta == 0, C is not read (NaN in C does not propagate).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <type_traits>
+
+#include "../../core/config.hpp"
+#include "../../core/parallel.hpp"
+#include "../../core/simd.hpp"
+#include "../../core/packet_fma.hpp"
+
+namespace ctorch::linalg {
+
+namespace detail {
+
+template <class T>
+using gemm_batch = xsimd::batch<T>;
+
+template <class T>
+struct gemm_params {
+  static constexpr int W = int(gemm_batch<T>::size);
+#if defined(__AVX512F__)
+  static constexpr int MR = 14;  // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
+#else
+  static constexpr int MR = 6;  // 6 x 2 + 2 + 1 = 15 of 16 registers
+#endif
+  static constexpr int NR = 2 * W;
+  static constexpr index_t KC = 256;                                                     // B sliver in L1
+  static constexpr index_t MC = std::max<index_t>(MR, (512 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in L2
+  static constexpr index_t NC = 4096;                                                    // B slab in L3
+};
+
+// A per-thread, 64-byte aligned scratch buffer that only grows.
+template <class T, int Tag>
+T* scratch(std::size_t n) {
+  struct Buf {
+    T* p = nullptr;
+    std::size_t n = 0;
+    ~Buf() { std::free(p); }
+  };
+  thread_local Buf b;
+  if (b.n < n) {
+    std::free(b.p);
+    b.p = nullptr;
+    b.n = 0;
+    const std::size_t bytes = (n * sizeof(T) + 63) / 64 * 64;
+    b.p = static_cast<T*>(std::aligned_alloc(64, bytes));
+    if (!b.p) throw std::bad_alloc();
+    b.n = n;
+  }
+  return b.p;
+}
+
+// Packs rows [0, mc) x cols [0, kc) of A into MR-row slivers: sliver s holds, for each k, MR values.
+template <class T, int MR>
+void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) {
+  for (index_t i0 = 0; i0 < mc; i0 += MR) {
+    const index_t m = std::min<index_t>(MR, mc - i0);
+    const T* src = a + i0 * rs;
+    if (m == MR && cs == 1) {
+      for (index_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[i * rs + k];
+    } else if (m == MR && rs == 1) {
+      for (index_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[k * cs + i];
+    } else {
+      for (index_t k = 0; k < kc; ++k) {
+        for (index_t i = 0; i < m; ++i) out[k * MR + i] = src[i * rs + k * cs];
+        for (index_t i = m; i < MR; ++i) out[k * MR + i] = T(0);
+      }
+    }
+    out += kc * MR;
+  }
+}
+
+// Packs rows [0, kc) x cols [0, nc) of B into NR-column slivers: sliver s holds, for each k, NR values.
+template <class T, int NR>
+void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) {
+  for (index_t j0 = 0; j0 < nc; j0 += NR) {
+    const index_t n = std::min<index_t>(NR, nc - j0);
+    const T* src = b + j0 * cs;
+    if (n == NR && cs == 1) {
+      for (index_t k = 0; k < kc; ++k)
+        for (int j = 0; j < NR; ++j) out[k * NR + j] = src[k * rs + j];
+    } else if (n == NR && rs == 1) {
+      for (int j = 0; j < NR; ++j)
+        for (index_t k = 0; k < kc; ++k) out[k * NR + j] = src[j * cs + k];
+    } else {
+      for (index_t k = 0; k < kc; ++k) {
+        for (index_t j = 0; j < n; ++j) out[k * NR + j] = src[k * rs + j * cs];
+        for (index_t j = n; j < NR; ++j) out[k * NR + j] = T(0);
+      }
+    }
+    out += kc * NR;
+  }
+}
+
+// The MR x NR micro-kernel: acc = sum_k ap[k][i] * bp[k][j], then C[i][j] = alpha * acc + beta * C
+// (beta == 0: C not read) on the m x n corner that exists.
+template <class T>
+[[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, T* c, index_t rsc,
+                               index_t csc, index_t m, index_t n, T alpha, T beta) {
+  using P = gemm_params<T>;
+  using B = gemm_batch<T>;
+  constexpr int MR = P::MR, W = P::W, NR = P::NR;
+  B acc0[MR], acc1[MR];
+CTORCH_UNROLL
+  for (int i = 0; i < MR; ++i) {
+    acc0[i] = B(T(0));
+    acc1[i] = B(T(0));
+  }
+  for (index_t k = 0; k < kc; ++k) {
+    const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+CTORCH_UNROLL
+    for (int i = 0; i < MR; ++i) {
+      const B a(ap[i]);
+      acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
+      acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
+    }
+    ap += MR;
+    bp += NR;
+  }
+  const B va(alpha);
+  if (m == MR && n == NR && csc == 1) {
+    if (beta == T(0)) {
+CTORCH_UNROLL
+      for (int i = 0; i < MR; ++i) {
+        (va * acc0[i]).store_unaligned(c + i * rsc);
+        (va * acc1[i]).store_unaligned(c + i * rsc + W);
+      }
+    } else {
+      const B vb(beta);
+CTORCH_UNROLL
+      for (int i = 0; i < MR; ++i) {
+        T* ci = c + i * rsc;
+        ctorch::detail::packet_fma(vb, B::load_unaligned(ci), va * acc0[i]).store_unaligned(ci);
+        ctorch::detail::packet_fma(vb, B::load_unaligned(ci + W), va * acc1[i]).store_unaligned(ci + W);
+      }
+    }
+    return;
+  }
+  alignas(64) T tmp[MR * NR];
+  for (int i = 0; i < MR; ++i) {
+    acc0[i].store_aligned(tmp + i * NR);
+    acc1[i].store_aligned(tmp + i * NR + W);
+  }
+  for (index_t i = 0; i < m; ++i)
+    for (index_t j = 0; j < n; ++j) {
+      T& cij = c[i * rsc + j * csc];
+      cij = beta == T(0) ? alpha * tmp[i * NR + j] : alpha * tmp[i * NR + j] + beta * cij;
+    }
+}
+
+// A plain loop for products too small to repay packing.
+template <class T>
+void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b,
+                index_t rsb, index_t csb, T beta, T* c, index_t rsc, index_t csc) {
+  for (index_t i = 0; i < M; ++i)
+    for (index_t j = 0; j < N; ++j) {
+      T s(0);
+      for (index_t k = 0; k < K; ++k) s += a[i * rsa + k * csa] * b[k * rsb + j * csb];
+      T& cij = c[i * rsc + j * csc];
+      cij = beta == T(0) ? alpha * s : alpha * s + beta * cij;
+    }
+}
+
+}  // namespace detail
+
+template <class T>
+void gemv(index_t M, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* x, index_t incx, T beta, T* y,
+          index_t incy);
+
+// C = alpha * A B + beta * C with A M x K (strides rsa, csa), B K x N (rsb, csb), C M x N (rsc, csc).
+template <class T>
+void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b, index_t rsb,
+          index_t csb, T beta, T* c, index_t rsc, index_t csc) {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctorch: gemm: float or double");
+  using P = detail::gemm_params<T>;
+  constexpr int MR = P::MR, NR = P::NR;
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == T(0)) {  // C = beta * C
+    for (index_t i = 0; i < M; ++i)
+      for (index_t j = 0; j < N; ++j) {
+        T& cij = c[i * rsc + j * csc];
+        cij = beta == T(0) ? T(0) : beta * cij;
+      }
+    return;
+  }
+  if (N == 1) {  // a matrix-vector product
+    gemv<T>(M, K, alpha, a, rsa, csa, b, rsb, beta, c, rsc);
+    return;
+  }
+  if (M == 1) {  // c^T = alpha * B^T a^T + beta * c^T
+    gemv<T>(N, K, alpha, b, csb, rsb, a, csa, beta, c, csc);
+    return;
+  }
+  if (M * N * K <= 4096) {
+    detail::gemm_small(M, N, K, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    return;
+  }
+  const int nt = get_num_threads();
+  const index_t kc_max = std::min<index_t>(P::KC, K);
+  // mc: at most MC, with a number of blocks that is a multiple of the thread count (balanced work).
+  index_t nblk = (M + P::MC - 1) / P::MC;
+  nblk = (nblk + nt - 1) / nt * nt;
+  const index_t mc_max = std::max<index_t>(MR, ((M + nblk - 1) / nblk + MR - 1) / MR * MR);
+  const index_t nc_max = std::min<index_t>(P::NC, (N + NR - 1) / NR * NR);
+  T* bpack = detail::scratch<T, 0>(std::size_t(kc_max * nc_max));
+  const index_t mblocks = (M + mc_max - 1) / mc_max;
+  for (index_t jc = 0; jc < N; jc += nc_max) {
+    const index_t nc = std::min(nc_max, N - jc);
+    for (index_t pc = 0; pc < K; pc += kc_max) {
+      const index_t kc = std::min(kc_max, K - pc);
+      const T beta_eff = pc == 0 ? beta : T(1);
+      detail::pack_b<T, NR>(kc, nc, b + pc * rsb + jc * csb, rsb, csb, bpack);
+      parallel_for(mblocks, 1, [&](index_t mb0, index_t mb1) {
+        T* apack = detail::scratch<T, 1>(std::size_t(mc_max * kc_max));
+        for (index_t mb = mb0; mb < mb1; ++mb) {
+          const index_t ic = mb * mc_max, mc = std::min(mc_max, M - ic);
+          detail::pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, apack);
+          for (index_t jr = 0; jr < nc; jr += NR) {
+            const index_t n = std::min<index_t>(NR, nc - jr);
+            const T* bp = bpack + (jr / NR) * kc * NR;
+            for (index_t ir = 0; ir < mc; ir += MR) {
+              const index_t m = std::min<index_t>(MR, mc - ir);
+              detail::micro_kernel<T>(kc, apack + (ir / MR) * kc * MR, bp, c + (ic + ir) * rsc + (jc + jr) * csc, rsc,
+                                      csc, m, n, alpha, beta_eff);
+            }
+          }
+        }
+      });
+    }
+  }
+}
+
+// y = alpha * A x + beta * y with A M x K (strides rsa, csa), x of K (stride incx), y of M (stride incy).
+template <class T>
+void gemv(index_t M, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* x, index_t incx, T beta, T* y,
+          index_t incy) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  parallel_for(M, std::max<index_t>(1, 32768 / std::max<index_t>(K, 1)), [&](index_t i0, index_t i1) {
+    for (index_t i = i0; i < i1; ++i) {
+      const T* ai = a + i * rsa;
+      T s(0);
+      index_t k = 0;
+      if (csa == 1 && incx == 1 && K >= W) {
+        B acc(T(0));
+        for (; k + W <= K; k += W)
+          acc = ctorch::detail::packet_fma(B::load_unaligned(ai + k), B::load_unaligned(x + k), acc);
+        s = xsimd::hadd(acc);
+      }
+      for (; k < K; ++k) s += ai[k * csa] * x[k * incx];
+      T& yi = y[i * incy];
+      yi = beta == T(0) ? alpha * s : alpha * s + beta * yi;
+    }
+  });
+}
+
+}  // namespace ctorch::linalg

@@ -1,0 +1,40 @@
+// ctorch/ops/joining/tril.hpp: tril and triu (torch.tril, torch.triu): x with the elements above
+// (tril) or below (triu) the K-th diagonal of its last two dims set to 0, into a new Tensor. Shape and
+// dtype: x's; rank >= 2 (a compile error otherwise). tril keeps j - i <= K; triu keeps j - i >= K.
+#pragma once
+#include "common.hpp"
+
+namespace ctorch {
+
+namespace detail {
+template <class Op, bool Lower, index_t K, class X>
+auto tri_impl(const X& x) {
+  using S = typename X::shape_type;
+  static_assert(joining_check<Op, Args<K>, (S::rank >= 2), S>::ok);
+  Tensor<std::remove_const_t<typename X::value_type>, S, typename X::device_type> out(x);
+  if constexpr (S::rank >= 2) {
+    static_assert(std::is_same_v<typename X::device_type, Cpu>, "ctorch: tril/triu: host tensors only for now");
+    const auto ext = out.sizes();
+    auto* p = out.data();
+    for_each_index(ext, [&](const std::array<index_t, S::rank>& idx) {
+      const index_t diff = idx[S::rank - 1] - idx[S::rank - 2];
+      if (Lower ? diff > K : diff < K) *p = 0;
+      ++p;
+    });
+  }
+  return out;
+}
+}  // namespace detail
+
+// requires: x of rank >= 2. ensures: a new Tensor, x with elements where col - row > K zeroed.
+template <index_t K = 0, Expression X>
+auto tril(const X& x) {
+  return detail::tri_impl<op::Tril, true, K>(x);
+}
+// requires: x of rank >= 2. ensures: a new Tensor, x with elements where col - row < K zeroed.
+template <index_t K = 0, Expression X>
+auto triu(const X& x) {
+  return detail::tri_impl<op::Triu, false, K>(x);
+}
+
+}  // namespace ctorch

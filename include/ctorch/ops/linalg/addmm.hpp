@@ -1,0 +1,39 @@
+// ctorch/ops/linalg/addmm.hpp: addmm (torch.addmm), beta * input + alpha * (a @ b).
+// Shape: a [M, K], b [K, N], input broadcastable to [M, N]; static mismatches are compile errors from
+// product_check<op::Addmm, ...> (a and b) and broadcast_check<op::Addmm, ...> (input); Dyn ones throw
+// shape_error. With beta == 0, input is ignored (its NaNs do not propagate), as in PyTorch.
+#pragma once
+#include "common.hpp"
+
+namespace ctorch {
+
+// PyTorch's keyword order as C++ defaults: addmm(input, a, b, beta = 1, alpha = 1).
+template <Expression I, Expression A, Expression B>
+auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha = 1) {
+  detail::check_product_dtypes<A, B>();
+  using SA = detail::lin_shape_t<A>;
+  using SB = detail::lin_shape_t<B>;
+  static_assert(detail::product_check<op::Addmm, SA, SB>::value);
+  using RS = detail::product_shape_t<SA, SB>;
+  [[maybe_unused]] broadcast_shape_t<op::Addmm, detail::lin_shape_t<I>, RS>* check = nullptr;
+  static_assert(detail::lin_shape_t<I>::rank <= 2, "ctorch: addmm: input has at most 2 dims");
+  using T = detail::lin_value_t<A>;
+  return detail::with_view(a, [&](const auto& va) {
+    return detail::with_view(b, [&](const auto& vb) {
+      return detail::product<op::Addmm>(va, vb, T(alpha), T(beta), [&](auto& out) {
+        if (beta == 0) return;
+        const auto ie = input.dims().array();
+        const auto oe = out.dims().array();
+        for (std::size_t d = 0; d < ie.size(); ++d) {
+          const index_t o = oe[oe.size() - ie.size() + d];
+          if (ie[d] != o && ie[d] != 1)
+            throw shape_error("ctorch: addmm: input of shape " + shape_string(ie) +
+                              " cannot be broadcast to the product's shape " + shape_string(oe));
+        }
+        out.view() = input;
+      });
+    });
+  });
+}
+
+}  // namespace ctorch
