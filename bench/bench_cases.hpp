@@ -37,3 +37,13 @@ void gemm_openblas(benchmark::State& st, std::int64_t m, std::int64_t k, std::in
 void gemm_eigen(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
 
 }  // namespace bench
+
+namespace bench {
+// Autograd (bench_autograd.cpp / bench_torch.cpp): c = a + b; c.sum().backward() on 16 floats, and the
+// forward + backward of sum(tanh(a * x + b) * sigmoid(c)) on kFusedN floats; leaves' .grad set to none
+// every iteration in both libraries.
+void backward16_ctorch(benchmark::State& st);
+void backward16_torch(benchmark::State& st);
+void fused_backward_ctorch(benchmark::State& st, int threads);
+void fused_backward_torch(benchmark::State& st, int threads);
+}  // namespace bench

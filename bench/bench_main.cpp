@@ -47,6 +47,14 @@ int main(int argc, char** argv) {
       reg(c + "eigen", [g, t](benchmark::State& st) { bench::gemm_eigen(st, g.m, g.k, g.n, t); });
     }
 
+  reg("backward_add_sum_16/ctorch", bench::backward16_ctorch, benchmark::kNanosecond);
+  reg("backward_add_sum_16/torch", bench::backward16_torch, benchmark::kNanosecond);
+  for (int t : {1, 2}) {
+    const std::string c = "fused_fwd_bwd_2^22_t" + std::to_string(t) + "/";
+    reg_threads(c + "ctorch", bench::fused_backward_ctorch, t);
+    reg_threads(c + "torch", bench::fused_backward_torch, t);
+  }
+
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

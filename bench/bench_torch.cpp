@@ -59,3 +59,31 @@ void add16_torch_add(benchmark::State& st) {
 }
 
 }  // namespace bench
+
+namespace bench {
+
+void backward16_torch(benchmark::State& st) {
+  auto a = make_tensor(16, 7).requires_grad_(true), b = make_tensor(16, 8).requires_grad_(true);
+  for (auto _ : st) {
+    a.mutable_grad().reset();
+    b.mutable_grad().reset();
+    auto c = a + b;
+    c.sum().backward();
+    benchmark::DoNotOptimize(a.grad().data_ptr<float>());
+  }
+}
+
+void fused_backward_torch(benchmark::State& st, int threads) {
+  TorchThreads guard(threads);
+  auto a = make_tensor(kFusedN, 1).requires_grad_(true), x = make_tensor(kFusedN, 2).requires_grad_(true),
+       b = make_tensor(kFusedN, 3).requires_grad_(true), c = make_tensor(kFusedN, 4).requires_grad_(true);
+  for (auto _ : st) {
+    for (auto* v : {&a, &x, &b, &c}) v->mutable_grad().reset();
+    auto y = torch::tanh(a * x + b) * torch::sigmoid(c);
+    y.sum().backward();
+    benchmark::DoNotOptimize(c.grad().data_ptr<float>());
+  }
+  st.SetItemsProcessed(st.iterations() * kFusedN);
+}
+
+}  // namespace bench

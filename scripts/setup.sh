@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ctorch needs, when missing. Usage: scripts/setup.sh [--bench]
-# (--bench adds the benchmark peers: Google Benchmark, Eigen, OpenBLAS and LibTorch.)
+# Installs the Debian packages ctorch needs, when missing. Usage: scripts/setup.sh [--bench] [--example]
+# (--bench adds the benchmark peers: Google Benchmark, Eigen, OpenBLAS and LibTorch; --example the
+# Fashion-MNIST dataset the main example trains on.)
 set -euo pipefail
 pkgs=(g++ cmake ninja-build libxsimd-dev doctest-dev zlib1g-dev)
-if [[ "${1:-}" == "--bench" ]]; then
-  pkgs+=(libbenchmark-dev libeigen3-dev libopenblas-dev libtorch-dev)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --bench) pkgs+=(libbenchmark-dev libeigen3-dev libopenblas-dev libtorch-dev) ;;
+    --example) pkgs+=(dataset-fashion-mnist) ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -12,3 +12,4 @@
 #include "eval/assign.hpp"
 #include "eval/cpu/executor.hpp"
 #include "expr/map.hpp"
+#include "core/generator.hpp"

@@ -8,3 +8,5 @@
 #include "ops/pointwise.hpp"
 #include "ops/reduction.hpp"
 #include "ops/view.hpp"
+#include "ops/random.hpp"
+#include "ops/sorting.hpp"

@@ -20,4 +20,10 @@ struct value_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Misuse of autograd that only shows at run time: backward through a freed graph, a saved tensor
+// changed in place, backward() on a non-scalar without a gradient (PyTorch's RuntimeError).
+struct autograd_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace ctorch

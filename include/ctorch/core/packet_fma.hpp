@@ -8,6 +8,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "config.hpp"
 #include "simd.hpp"
 
 namespace ctorch::detail {

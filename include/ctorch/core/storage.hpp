@@ -1,9 +1,11 @@
-// ctorch/core/storage.hpp: owning, 64-byte aligned heap storage (never on the stack, whatever the size).
+// ctorch/core/storage.hpp: owning, 64-byte aligned heap storage (never on the stack, whatever the size),
+// served by the caching allocator (allocator.hpp).
 #pragma once
 #include <cstring>
 #include <new>
 #include <utility>
 
+#include "allocator.hpp"
 #include "config.hpp"
 #include "device.hpp"
 
@@ -15,11 +17,11 @@ struct device_memory<Cpu> {
   template <class T>
   static T* allocate(std::size_t n) {
     if (n == 0) return nullptr;
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{alignment}));
+    return static_cast<T*>(detail::pool_allocate(n * sizeof(T)));
   }
   template <class T>
-  static void deallocate(T* p, std::size_t) noexcept {
-    if (p) ::operator delete(p, std::align_val_t{alignment});
+  static void deallocate(T* p, std::size_t n) noexcept {
+    detail::pool_deallocate(p, n * sizeof(T));
   }
   template <class T>
   static void fill_zero(T* p, std::size_t n) {

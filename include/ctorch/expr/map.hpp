@@ -12,6 +12,7 @@
 #include "../core/tensor.hpp"
 #include "cast.hpp"
 #include "leaf.hpp"
+#include "dmath.hpp"
 #include "op_base.hpp"
 #include "scalar.hpp"
 

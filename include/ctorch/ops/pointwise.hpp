@@ -34,6 +34,7 @@
 #include "pointwise/reciprocal.hpp"
 #include "pointwise/remainder.hpp"
 #include "pointwise/round.hpp"
+#include "pointwise/relu.hpp"
 #include "pointwise/rsqrt.hpp"
 #include "pointwise/sigmoid.hpp"
 #include "pointwise/sign.hpp"

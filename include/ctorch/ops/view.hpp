@@ -14,3 +14,4 @@
 #include "view/unfold.hpp"
 #include "view/unsqueeze.hpp"
 #include "view/view.hpp"
+#include "view/unflatten.hpp"

@@ -4,6 +4,7 @@
 // shape_error. With beta == 0, input is ignored (its NaNs do not propagate), as in PyTorch.
 #pragma once
 #include "common.hpp"
+#include "grad.hpp"
 
 namespace ctorch {
 
@@ -34,6 +35,29 @@ auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha
       });
     });
   });
+}
+
+// Autograd: d input = beta * G (summed over broadcast dims), dA = alpha * G B^T, dB = alpha * A^T G.
+template <Expression I, Expression A, Expression B>
+  requires autograd::AnyTracked<I, A, B>
+auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha = 1) {
+  auto vi = autograd::as_var(input);
+  auto va = autograd::as_var(a);
+  auto vb = autograd::as_var(b);
+  using VI = decltype(vi);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  using T = typename VA::value_type;
+  return autograd::record(
+      "AddmmBackward0", addmm(vi.value(), va.value(), vb.value(), beta, alpha),
+      [beta, alpha](const auto& g, const auto&, const VI& in, const VA& x, const VB& y) {
+        if (in.requires_grad()) {
+          if (beta == 1) autograd::accumulate_sum_to(in, g);
+          else autograd::accumulate_sum_to(in, typename std::remove_cvref_t<decltype(g)>(g * T(beta)));
+        }
+        detail::product_backward(g, x, y, T(alpha));
+      },
+      vi, va, vb);
 }
 
 }  // namespace ctorch

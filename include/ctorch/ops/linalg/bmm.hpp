@@ -4,6 +4,7 @@
 // over threads by batch, large ones thread inside each product.
 #pragma once
 #include "common.hpp"
+#include "grad.hpp"
 
 namespace ctorch {
 
@@ -11,6 +12,13 @@ namespace ctorch {
 template <Expression A, Expression B>
 auto bmm(const A& a, const B& b) {
   return detail::product_of<op::Bmm>(a, b);
+}
+
+// Autograd: dbmm: dA = G B^T, dB = A^T G (detail::product_backward).
+template <Expression A, Expression B>
+  requires autograd::AnyTracked<A, B>
+auto bmm(const A& a, const B& b) {
+  return detail::tracked_product("BmmBackward0", a, b, [](const auto& x, const auto& y) { return bmm(x, y); });
 }
 
 }  // namespace ctorch

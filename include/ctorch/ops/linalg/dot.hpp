@@ -3,6 +3,7 @@
 // Dyn: shape_error. An empty product is 0.
 #pragma once
 #include "common.hpp"
+#include "grad.hpp"
 
 namespace ctorch {
 
@@ -10,6 +11,13 @@ namespace ctorch {
 template <Expression A, Expression B>
 auto dot(const A& a, const B& b) {
   return detail::product_of<op::Dot>(a, b);
+}
+
+// Autograd: ddot: dA = G B^T, dB = A^T G (detail::product_backward).
+template <Expression A, Expression B>
+  requires autograd::AnyTracked<A, B>
+auto dot(const A& a, const B& b) {
+  return detail::tracked_product("DotBackward0", a, b, [](const auto& x, const auto& y) { return dot(x, y); });
 }
 
 }  // namespace ctorch

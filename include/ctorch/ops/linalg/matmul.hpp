@@ -5,6 +5,7 @@
 // product_check<op::Matmul, ...>; Dyn: shape_error. Rank above 3: not yet (compile error).
 #pragma once
 #include "common.hpp"
+#include "grad.hpp"
 
 namespace ctorch {
 
@@ -12,6 +13,13 @@ namespace ctorch {
 template <Expression A, Expression B>
 auto matmul(const A& a, const B& b) {
   return detail::product_of<op::Matmul>(a, b);
+}
+
+// Autograd: dmatmul: dA = G B^T, dB = A^T G (detail::product_backward).
+template <Expression A, Expression B>
+  requires autograd::AnyTracked<A, B>
+auto matmul(const A& a, const B& b) {
+  return detail::tracked_product("MatmulBackward0", a, b, [](const auto& x, const auto& y) { return matmul(x, y); });
 }
 
 }  // namespace ctorch

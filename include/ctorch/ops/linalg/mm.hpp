@@ -4,6 +4,7 @@
 // tensors and views (transpose<0, 1> ones too) are read in place, other expressions evaluated first.
 #pragma once
 #include "common.hpp"
+#include "grad.hpp"
 
 namespace ctorch {
 
@@ -11,6 +12,13 @@ namespace ctorch {
 template <Expression A, Expression B>
 auto mm(const A& a, const B& b) {
   return detail::product_of<op::Mm>(a, b);
+}
+
+// Autograd: dmm: dA = G B^T, dB = A^T G (detail::product_backward).
+template <Expression A, Expression B>
+  requires autograd::AnyTracked<A, B>
+auto mm(const A& a, const B& b) {
+  return detail::tracked_product("MmBackward0", a, b, [](const auto& x, const auto& y) { return mm(x, y); });
 }
 
 }  // namespace ctorch

@@ -7,12 +7,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Abs : arith_op<Abs> {
   static constexpr const char* name = "abs";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::sign(x);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: abs: not implemented for bool tensors (as in PyTorch)");

@@ -15,6 +15,16 @@ namespace ctorch {
 namespace op {
 struct Addcmul : arith_op<Addcmul> {
   static constexpr const char* name = "addcmul";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& self, const V& t1, const V& t2, const V& value) {
+    (void)y;
+    (void)self;
+    if constexpr (I == 0) return dm::k<V>(1);
+    else if constexpr (I == 1) return value * t2;
+    else if constexpr (I == 2) return value * t1;
+    else return t1 * t2;
+  }
   template <class T>
   CTORCH_HD static T f(T self, T t1, T t2, T value) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: addcmul: not implemented for bool tensors");

@@ -12,6 +12,13 @@ namespace ctorch {
 namespace op {
 struct Atan2 : float_op<Atan2> {
   static constexpr const char* name = "atan2";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return b / (a * a + b * b);
+    else return -a / (a * a + b * b);
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     return std::atan2(a, b);

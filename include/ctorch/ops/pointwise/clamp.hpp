@@ -15,6 +15,13 @@ namespace ctorch {
 namespace op {
 struct ClampMin : arith_op<ClampMin> {
   static constexpr const char* name = "clamp_min";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return dm::where(a >= b, dm::k<V>(1), dm::k<V>(0));
+    else return dm::where(a < b, dm::k<V>(1), dm::k<V>(0));
+  }
   template <class T>
   CTORCH_HD static T f(T x, T lo) {
     if constexpr (std::is_floating_point_v<T>)
@@ -32,6 +39,13 @@ struct ClampMin : arith_op<ClampMin> {
 
 struct ClampMax : arith_op<ClampMax> {
   static constexpr const char* name = "clamp_max";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return dm::where(a <= b, dm::k<V>(1), dm::k<V>(0));
+    else return dm::where(a > b, dm::k<V>(1), dm::k<V>(0));
+  }
   template <class T>
   CTORCH_HD static T f(T x, T hi) {
     if constexpr (std::is_floating_point_v<T>)
@@ -49,6 +63,15 @@ struct ClampMax : arith_op<ClampMax> {
 
 struct Clamp : arith_op<Clamp> {
   static constexpr const char* name = "clamp";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x, const V& lo, const V& hi) {
+    (void)y;
+    const V one = dm::k<V>(1), zero = dm::k<V>(0);
+    if constexpr (I == 0) return dm::where(x >= lo && x <= hi, one, zero);
+    else if constexpr (I == 1) return dm::where(x < lo, one, zero);
+    else return dm::where(x > hi, one, zero);
+  }
   template <class T>
   CTORCH_HD static T f(T x, T lo, T hi) {
     return ClampMax::f(ClampMin::f(x, lo), hi);

@@ -8,6 +8,13 @@ namespace ctorch {
 namespace op {
 struct Div : float_op<Div> {
   static constexpr const char* name = "div";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return dm::k<V>(1) / b;
+    else return -(a / b) / b;
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     return a / b;

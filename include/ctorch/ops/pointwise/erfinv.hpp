@@ -14,6 +14,7 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
@@ -68,6 +69,12 @@ struct giles_erfinv<double> {
 namespace op {
 struct Erfinv : float_op<Erfinv> {
   static constexpr const char* name = "erfinv";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(0.88622692545275801) * dm::exp(y * y);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     using G = detail::giles_erfinv<T>;

@@ -6,6 +6,7 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 #include "exp.hpp"
 
@@ -13,6 +14,12 @@ namespace ctorch {
 namespace op {
 struct Expm1 : float_op<Expm1> {
   static constexpr const char* name = "expm1";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return y + dm::k<V>(1);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::expm1(x);

@@ -53,6 +53,13 @@ B packet_fmod(const B& a, const B& b) {
 namespace op {
 struct Fmod : arith_op<Fmod> {
   static constexpr const char* name = "fmod";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return dm::k<V>(1);
+    else return -((a - y) / b);  // -trunc(a / b)
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: fmod: not implemented for bool tensors (as in PyTorch)");

@@ -7,12 +7,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Frac : arith_op<Frac> {
   static constexpr const char* name = "frac";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     static_assert(std::is_floating_point_v<T>, "ctorch: frac: only floating point tensors (as in PyTorch)");

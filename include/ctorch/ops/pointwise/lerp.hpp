@@ -16,6 +16,14 @@ namespace op {
 // (w, not |w|: a large negative weight takes the first form), evaluated as one fma.
 struct Lerp : arith_op<Lerp> {
   static constexpr const char* name = "lerp";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& start, const V& end, const V& w) {
+    (void)y;
+    if constexpr (I == 0) return dm::k<V>(1) - w;
+    else if constexpr (I == 1) return w;
+    else return end - start;
+  }
   template <class T>
   CTORCH_HD static T f(T start, T end, T w) {
     static_assert(std::is_floating_point_v<T>, "ctorch: lerp: only floating point tensors (as in PyTorch)");

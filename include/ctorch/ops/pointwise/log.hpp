@@ -7,6 +7,7 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
@@ -28,6 +29,12 @@ B log_subnormal_safe(const B& x, F&& fn, typename B::value_type shift) {
 namespace op {
 struct Log : float_op<Log> {
   static constexpr const char* name = "log";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1) / x;
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::log(x);

@@ -5,6 +5,7 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 #include "log.hpp"
 
@@ -12,6 +13,12 @@ namespace ctorch {
 namespace op {
 struct Log10 : float_op<Log10> {
   static constexpr const char* name = "log10";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1) / (x * dm::k<V>(2.302585092994046));
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::log10(x);

@@ -5,12 +5,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Log1p : float_op<Log1p> {
   static constexpr const char* name = "log1p";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1) / (x + dm::k<V>(1));
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::log1p(x);

@@ -5,6 +5,7 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 #include "log.hpp"
 
@@ -12,6 +13,12 @@ namespace ctorch {
 namespace op {
 struct Log2 : float_op<Log2> {
   static constexpr const char* name = "log2";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1) / (x * dm::k<V>(0.69314718055994531));
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::log2(x);

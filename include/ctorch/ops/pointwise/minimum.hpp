@@ -11,6 +11,14 @@ namespace ctorch {
 namespace op {
 struct Minimum : arith_op<Minimum> {
   static constexpr const char* name = "minimum";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    const V one = dm::k<V>(1), half = dm::k<V>(0.5), zero = dm::k<V>(0);
+    if constexpr (I == 0) return dm::where(a < b, one, dm::where(a == b, half, zero));
+    else return dm::where(b < a, one, dm::where(a == b, half, zero));
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     if constexpr (std::is_floating_point_v<T>)

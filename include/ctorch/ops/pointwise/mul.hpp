@@ -7,6 +7,13 @@ namespace ctorch {
 namespace op {
 struct Mul : arith_op<Mul> {
   static constexpr const char* name = "mul";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return b;
+    else return a;
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     if constexpr (std::is_same_v<T, bool>) return a && b;

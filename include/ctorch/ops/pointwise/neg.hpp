@@ -3,12 +3,19 @@
 #pragma once
 #include <type_traits>
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Neg : arith_op<Neg> {
   static constexpr const char* name = "neg";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return -dm::k<V>(1);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     static_assert(!std::is_same_v<T, bool>,

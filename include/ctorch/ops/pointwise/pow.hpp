@@ -77,6 +77,14 @@ namespace op {
 // tensor ^ tensor and scalar ^ tensor: C's pow for floating point, int_pow for integers.
 struct Pow : arith_op<Pow> {
   static constexpr const char* name = "pow";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    const V zero = dm::k<V>(0);
+    if constexpr (I == 0) return dm::where(b == zero, zero, b * dm::pow(a, b - dm::k<V>(1)));
+    else return dm::where(a == zero && b >= zero, zero, y * dm::log(a));
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: pow: not implemented for bool tensors");
@@ -95,6 +103,14 @@ struct Pow : arith_op<Pow> {
 // pow(x, 3) rounds twice); ctorch does the same, so results match bit for bit there.
 struct PowScalar : arith_op<PowScalar> {
   static constexpr const char* name = "pow";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    const V zero = dm::k<V>(0);
+    if constexpr (I == 0) return dm::where(b == zero, zero, b * dm::pow(a, b - dm::k<V>(1)));
+    else return dm::where(a == zero && b >= zero, zero, y * dm::log(a));
+  }
   template <class T>
   CTORCH_HD static T f(T a, T e) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: pow: not implemented for bool tensors");

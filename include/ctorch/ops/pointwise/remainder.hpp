@@ -14,6 +14,13 @@ namespace ctorch {
 namespace op {
 struct Remainder : arith_op<Remainder> {
   static constexpr const char* name = "remainder";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    if constexpr (I == 0) return dm::k<V>(1);
+    else return -((a - y) / b);  // -floor(a / b)
+  }
   // PyTorch's definition: m = fmod(a, b), moved by b when it is nonzero and its sign differs from b's.
   template <class T>
   CTORCH_HD static T f(T a, T b) {

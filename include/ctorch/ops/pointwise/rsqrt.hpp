@@ -6,12 +6,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Rsqrt : float_op<Rsqrt> {
   static constexpr const char* name = "rsqrt";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(-0.5) * y * y * y;
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return T(1) / std::sqrt(x);

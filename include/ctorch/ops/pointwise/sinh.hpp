@@ -5,12 +5,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Sinh : float_op<Sinh> {
   static constexpr const char* name = "sinh";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::cosh(x);
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::sinh(x);

@@ -4,12 +4,19 @@
 #pragma once
 #include <type_traits>
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Square {
   static constexpr const char* name = "square";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(2) * x;
+  }
   template <class T>
   using compute_t = std::conditional_t<std::is_same_v<T, bool>, std::int64_t, T>;
   template <class T>

@@ -7,6 +7,12 @@ namespace ctorch {
 namespace op {
 struct Sub : arith_op<Sub> {
   static constexpr const char* name = "sub";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& a, const V& b) {
+    (void)y, (void)a, (void)b;
+    return I == 0 ? dm::k<V>(1) : dm::k<V>(-1);
+  }
   template <class T>
   CTORCH_HD static T f(T a, T b) {
     static_assert(!std::is_same_v<T, bool>, "ctorch: sub: subtraction of bool tensors is not supported; use logical_xor");

@@ -5,12 +5,19 @@
 
 #include "../../core/simd.hpp"
 
+#include "../../expr/dmath.hpp"
 #include "../../expr/map.hpp"
 
 namespace ctorch {
 namespace op {
 struct Tanh : float_op<Tanh> {
   static constexpr const char* name = "tanh";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& x) {
+    (void)y, (void)x;
+    return dm::k<V>(1) - y * y;
+  }
   template <class T>
   CTORCH_HD static T f(T x) {
     return std::tanh(x);

@@ -12,6 +12,14 @@ namespace ctorch {
 namespace op {
 struct Where {
   static constexpr const char* name = "where";
+  // Derivative with respect to operand I (y: the result), for the fused backward pass.
+  template <std::size_t I, class V>
+  static V d(const V& y, const V& c, const V& a, const V& b) {
+    (void)y;
+    (void)a, (void)b;
+    if constexpr (I == 1) return c;  // the condition, read as 0 or 1
+    else return dm::k<V>(1) - c;
+  }
   template <class C, class... T>
   using compute_t = promote_all_t<T...>;
   template <class C, class... T>

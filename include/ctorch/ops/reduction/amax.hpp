@@ -3,6 +3,9 @@
 // Shape: as sum. dtype: the input's. NaN propagates (any NaN makes the result NaN). Empty input (or an
 // empty reduced dim) throws value_error, as PyTorch does. Fused like sum.
 #pragma once
+#include "../pointwise/where.hpp"
+#include "../pointwise/cast.hpp"
+#include "../comparison/eq.hpp"
 #include "common.hpp"
 
 namespace ctorch {
@@ -105,6 +108,59 @@ auto amin(const X& x) {
 template <int Dim, bool Keep = false, Expression X>
 auto amin(const X& x) {
   return detail::extreme_dim<red::Amin, Dim, Keep>(x, "amin()");
+}
+
+namespace detail {
+// The VJP of amax/amin: the gradient is shared evenly among the elements that attain the extreme.
+template <std::size_t D, bool Keep, bool Full, class V, class G, class Y>
+void extreme_backward(const V& in, const G& g, const Y& y) {
+  using T = typename V::value_type;
+  const auto& x = in.value();
+  if constexpr (Full) {
+    const T count = sum(cast<T>(x == y)).item();
+    autograd::accumulate(in, where(x == y, g * (T(1) / count), T(0)));
+  } else {
+    const auto yk = unreduce<D, Keep>(y);
+    const auto count = sum<int(D), true>(cast<T>(x == yk));
+    autograd::accumulate(in, where(x == yk, unreduce<D, Keep>(g) / count, T(0)));
+  }
+}
+}  // namespace detail
+
+// Autograd: amax / amin; ties share the gradient evenly, as PyTorch.
+template <Tracked X>
+auto amax(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "AmaxBackward0", amax(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto amax(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Extreme<true>, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "AmaxBackward0", amax<Dim, Keep>(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); }, v);
+}
+template <Tracked X>
+auto amin(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "AminBackward0", amin(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto amin(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Extreme<false>, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "AminBackward0", amin<Dim, Keep>(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); }, v);
 }
 
 }  // namespace ctorch

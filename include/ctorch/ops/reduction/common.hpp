@@ -20,6 +20,8 @@
 #include "../../eval/assign.hpp"
 #include "../../eval/cpu/executor.hpp"
 #include "../../expr/map.hpp"
+#include "../../autograd/function.hpp"
+#include "../view/unsqueeze.hpp"
 
 namespace ctorch {
 
@@ -148,4 +150,14 @@ template <class T>
 using sum_acc_t = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
 
 }  // namespace detail
+namespace detail {
+// A reduced gradient (or result) seen with the input's rank again: the reduced dim kept as 1, so it
+// broadcasts back over the input (the VJP of a reduction is a broadcast).
+template <std::size_t D, bool Keep, class T, class S, class Dev>
+auto unreduce(const Tensor<T, S, Dev>& g) {
+  if constexpr (Keep) return g.view();
+  else return unsqueeze<int(D)>(g.view());
+}
+}  // namespace detail
+
 }  // namespace ctorch

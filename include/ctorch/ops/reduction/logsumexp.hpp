@@ -4,6 +4,8 @@
 // empty dim gives -inf. Shape: as sum<Dim, Keep>. dtype: integers and bool become float32.
 // Two fused passes over x (the max, then the sum of exponentials); x is never materialised.
 #pragma once
+#include "../pointwise/exp.hpp"
+#include "../comparison/eq.hpp"
 #include "../pointwise/add.hpp"
 #include "../pointwise/cast.hpp"
 #include "../pointwise/sub.hpp"
@@ -47,7 +49,7 @@ auto logsumexp(const X& x) {
   using V = detail::expr_value_t<X>;
   using T = float_promote_t<V>;
   using S = detail::expr_shape_t<X>;
-  constexpr std::size_t d = detail::reduce_dim_check<red::LogSumExp, S, Dim>::value;
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::LogSumExp, S, Dim>::value;
   using RS = detail::reduced_shape_t<S, d, Keep>;
   if constexpr (!std::is_same_v<V, T>) {
     return logsumexp<Dim, Keep>(cast<T>(x));
@@ -67,6 +69,20 @@ auto logsumexp(const X& x) {
     out.view() = out + mv;
     return out;
   }
+}
+
+// Autograd: d logsumexp / dx = softmax(x) along Dim.
+template <int Dim, bool Keep = false, Tracked X>
+auto logsumexp(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::LogSumExp, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "LogsumexpBackward0", logsumexp<Dim, Keep>(v.value()),
+      [](const auto& g, const auto& y, const V& in) {
+        autograd::accumulate(in, detail::unreduce<d, Keep>(g) * exp(in.value() - detail::unreduce<d, Keep>(y)));
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -49,4 +49,28 @@ auto mean(const X& x) {
   }
 }
 
+// Autograd: the gradient of a mean is the incoming gradient / n, broadcast back.
+template <Tracked X>
+auto mean(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  return autograd::record(
+      "MeanBackward0", mean(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g * (T(1) / T(in.numel()))); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto mean(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "MeanBackward1", mean<Dim, Keep>(v.value()),
+      [](const auto& g, const auto&, const V& in) {
+        autograd::accumulate(in, detail::unreduce<d, Keep>(g) * (T(1) / T(in.size(int(d)))));
+      },
+      v);
+}
+
 }  // namespace ctorch

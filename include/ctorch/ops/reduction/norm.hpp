@@ -7,6 +7,12 @@
 #pragma once
 #include <string>
 
+#include "../pointwise/sign.hpp"
+#include "../pointwise/abs.hpp"
+#include "../pointwise/pow.hpp"
+#include "../pointwise/where.hpp"
+#include "../pointwise/cast.hpp"
+#include "../comparison/eq.hpp"
 #include "amax.hpp"
 #include "sum.hpp"
 
@@ -171,6 +177,64 @@ auto norm(const X& x, double p = 2) {
 template <int Dim, bool Keep = false, Expression X>
 auto norm(const X& x, double p = 2) {
   return detail::norm_dim<Dim, Keep>(x, p);
+}
+
+namespace detail {
+// d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1) (0 where the norm is 0); p = inf shares the
+// gradient among the elements of largest magnitude; p = 0 has a zero gradient.
+template <class V, class G, class Y>
+void norm_backward(const V& in, const G& g, const Y& y, double p) {
+  using T = typename V::value_type;
+  const auto& x = in.value();
+  if (p == 0) {
+    autograd::accumulate(in, x * T(0));
+  } else if (p == 1) {
+    autograd::accumulate(in, g * sign(x));
+  } else if (p == 2) {
+    autograd::accumulate(in, where(y == T(0), T(0), g * x / y));
+  } else if (std::isinf(p)) {
+    const auto hit = abs(x) == y;
+    const auto count = sum(cast<T>(hit));
+    autograd::accumulate(in, where(hit, g * sign(x) / count, T(0)));
+  } else {
+    autograd::accumulate(in, where(y == T(0), T(0), g * sign(x) * pow(abs(x), T(p - 1)) / pow(y, T(p - 1))));
+  }
+}
+}  // namespace detail
+
+// Autograd: the vector p-norm over every element or along one dim.
+template <Tracked X>
+auto norm(const X& x, double p = 2) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "NormBackward0", norm(v.value(), p),
+      [p](const auto& g, const auto& y, const V& in) { detail::norm_backward(in, g, y, p); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto norm(const X& x, double p = 2) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "NormBackward1", norm<Dim, Keep>(v.value(), p),
+      [p](const auto& g, const auto& y, const V& in) {
+        const auto& x = in.value();
+        const auto gk = detail::unreduce<d, Keep>(g);
+        const auto yk = detail::unreduce<d, Keep>(y);
+        if (p == 1) {
+          autograd::accumulate(in, gk * sign(x));
+        } else if (p == 2) {
+          autograd::accumulate(in, where(yk == T(0), T(0), gk * x / yk));
+        } else if (std::isinf(p) || p == 0) {
+          throw value_error("ctorch: norm: the gradient of norm along a dim is implemented for finite p > 0");
+        } else {
+          autograd::accumulate(in,
+                               where(yk == T(0), T(0), gk * sign(x) * pow(abs(x), T(p - 1)) / pow(yk, T(p - 1))));
+        }
+      },
+      v);
 }
 
 }  // namespace ctorch

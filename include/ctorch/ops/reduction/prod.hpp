@@ -2,6 +2,8 @@
 // Shape: as sum. dtype: bool and integers give int64, floating point keeps its dtype. Empty input
 // gives 1. Fused like sum.
 #pragma once
+#include "../pointwise/mul.hpp"
+#include "../comparison/eq.hpp"
 #include "common.hpp"
 
 namespace ctorch {
@@ -53,6 +55,28 @@ auto prod(const X& x) {
   constexpr std::size_t d = detail::reduce_dim_check<red::Prod, S, Dim>::value;
   using T = detail::sum_acc_t<detail::expr_value_t<X>>;
   return detail::reduce_along<red::Prod, T, T, detail::reduced_shape_t<S, d, Keep>>(x, d, "prod");
+}
+
+// Autograd: d prod / dx_i = the product of the other elements (computed without dividing, so zeros
+// are handled: one zero gets the product of the rest, two or more make every gradient zero).
+template <Tracked X>
+auto prod(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  return autograd::record(
+      "ProdBackward0", prod(v.value()),
+      [](const auto& g, const auto&, const V& in) {
+        const auto vals = in.value().tolist();
+        const std::size_t n = vals.size();
+        std::vector<T> pre(n + 1, T(1)), suf(n + 1, T(1));
+        for (std::size_t i = 0; i < n; ++i) pre[i + 1] = pre[i] * vals[i];
+        for (std::size_t i = n; i-- > 0;) suf[i] = suf[i + 1] * vals[i];
+        typename V::tensor_type others(in.dims());
+        for (std::size_t i = 0; i < n; ++i) others.data()[i] = pre[i] * suf[i + 1];
+        autograd::accumulate(in, g * others);
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -51,9 +51,27 @@ auto sum(const X& x) {
 template <int Dim, bool Keep = false, Expression X>
 auto sum(const X& x) {
   using S = detail::expr_shape_t<X>;
-  constexpr std::size_t d = detail::reduce_dim_check<red::Sum, S, Dim>::value;
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Sum, S, Dim>::value;
   using T = detail::sum_acc_t<detail::expr_value_t<X>>;
   return detail::reduce_along<red::Sum, T, T, detail::reduced_shape_t<S, d, Keep>>(x, d, "sum");
+}
+
+// Autograd: the gradient of a sum is the incoming gradient broadcast back over the summed elements.
+template <Tracked X>
+auto sum(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "SumBackward0", sum(v.value()), [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto sum(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Sum, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "SumBackward1", sum<Dim, Keep>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, detail::unreduce<d, Keep>(g)); }, v);
 }
 
 }  // namespace ctorch

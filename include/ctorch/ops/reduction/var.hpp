@@ -7,6 +7,8 @@
 #pragma once
 #include <algorithm>
 
+#include "../pointwise/where.hpp"
+#include "../comparison/eq.hpp"
 #include "../pointwise/sub.hpp"
 #include "mean.hpp"
 
@@ -110,6 +112,69 @@ auto std(const X& x, bool unbiased = true) {
 template <int Dim, bool Keep = false, Expression X>
 auto std(const X& x, bool unbiased = true) {
   return detail::var_dim<true, Dim, Keep>(x, unbiased);
+}
+
+namespace detail {
+// d var / dx = 2 (x - mean) / (n - ddof); d std / dx = (x - mean) / ((n - ddof) std), 0 where std = 0.
+template <bool Sqrt, class V, class G, class Y, class M>
+void var_backward(const V& in, const G& g, const Y& y, const M& mean_k, index_t n, bool unbiased) {
+  using T = typename V::value_type;
+  const T denom = T(n - (unbiased ? 1 : 0));
+  if constexpr (Sqrt)
+    autograd::accumulate(in, where(y == T(0), T(0), g * (in.value() - mean_k) / (y * denom)));
+  else
+    autograd::accumulate(in, g * (in.value() - mean_k) * (T(2) / denom));
+}
+}  // namespace detail
+
+// Autograd: var and std over every element or along one dim.
+template <Tracked X>
+auto var(const X& x, bool unbiased = true) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "VarBackward0", var(v.value(), unbiased),
+      [unbiased](const auto& g, const auto& y, const V& in) {
+        detail::var_backward<false>(in, g, y, mean(in.value()), in.numel(), unbiased);
+      },
+      v);
+}
+template <Tracked X>
+auto std(const X& x, bool unbiased = true) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "StdBackward0", ctorch::std(v.value(), unbiased),
+      [unbiased](const auto& g, const auto& y, const V& in) {
+        detail::var_backward<true>(in, g, y, mean(in.value()), in.numel(), unbiased);
+      },
+      v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto var(const X& x, bool unbiased = true) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "VarBackward0", var<Dim, Keep>(v.value(), unbiased),
+      [unbiased](const auto& g, const auto& y, const V& in) {
+        detail::var_backward<false>(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y),
+                                    mean<Dim, true>(in.value()), in.size(int(d)), unbiased);
+      },
+      v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto std(const X& x, bool unbiased = true) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "StdBackward0", ctorch::std<Dim, Keep>(v.value(), unbiased),
+      [unbiased](const auto& g, const auto& y, const V& in) {
+        detail::var_backward<true>(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y),
+                                   mean<Dim, true>(in.value()), in.size(int(d)), unbiased);
+      },
+      v);
 }
 
 }  // namespace ctorch

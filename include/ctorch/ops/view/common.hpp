@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "../../autograd/function.hpp"
 #include "../../core/broadcast.hpp"
 #include "../../core/error.hpp"
 #include "../../core/shape.hpp"
@@ -191,5 +192,12 @@ constexpr perm_result<N> make_perm(const std::array<int, N>& dims) {
   }                                                                                               \
   template <CTORCH_UNPAREN tparams, class T, class S, class D, class... A>                        \
   void fn(Tensor<T, S, D>&& t, A... a) = delete;
+
+// The Var form of a view op: a copy that records the view's VJP (autograd::view_op).
+#define CTORCH_VIEW_FORWARD_VAR(fn, tparams, targs)                                                 \
+  template <CTORCH_UNPAREN tparams, class T, class S, class D, class... A>                          \
+  auto fn(const Var<T, S, D>& v, A... a) {                                                          \
+    return autograd::view_op(#fn, v, [=](const auto& x) { return fn<CTORCH_UNPAREN targs>(x, a...); }); \
+  }
 
 }  // namespace ctorch

@@ -44,5 +44,6 @@ auto diagonal(const TensorView<T, S, D>& v) {
   return detail::make_view<R, T, D>(v.data() + shift, ext, nst, "diagonal");
 }
 CTORCH_VIEW_FORWARD_TENSOR(diagonal, (index_t Offset = 0, int D1 = 0, int D2 = 1), (Offset, D1, D2))
+CTORCH_VIEW_FORWARD_VAR(diagonal, (index_t Offset = 0, int D1 = 0, int D2 = 1), (Offset, D1, D2))
 
 }  // namespace ctorch

@@ -44,5 +44,6 @@ auto flatten(const TensorView<T, S, D>& v) {
   }
 }
 CTORCH_VIEW_FORWARD_TENSOR(flatten, (int Start = 0, int End = -1), (Start, End))
+CTORCH_VIEW_FORWARD_VAR(flatten, (int Start = 0, int End = -1), (Start, End))
 
 }  // namespace ctorch

@@ -30,5 +30,6 @@ auto movedim(const TensorView<T, S, D>& v) {
   return detail::permute_impl<op::Movedim, detail::movedim_perm<S::rank, s, d>()>(v);
 }
 CTORCH_VIEW_FORWARD_TENSOR(movedim, (int Src, int Dst), (Src, Dst))
+CTORCH_VIEW_FORWARD_VAR(movedim, (int Src, int Dst), (Src, Dst))
 
 }  // namespace ctorch

@@ -43,6 +43,8 @@ auto narrow(const TensorView<T, S, D>& v, index_t start, index_t length) {
   return detail::narrow_impl<Dyn, p>(v, start, length);
 }
 CTORCH_VIEW_FORWARD_TENSOR(narrow, (int Dim, index_t Len), (Dim, Len))
+CTORCH_VIEW_FORWARD_VAR(narrow, (int Dim, index_t Len), (Dim, Len))
 CTORCH_VIEW_FORWARD_TENSOR(narrow, (int Dim), (Dim))
+CTORCH_VIEW_FORWARD_VAR(narrow, (int Dim), (Dim))
 
 }  // namespace ctorch

@@ -32,5 +32,6 @@ auto permute(const TensorView<T, S, D>& v) {
   return detail::permute_impl<op::Permute, r.p>(v);
 }
 CTORCH_VIEW_FORWARD_TENSOR(permute, (int... Ds), (Ds...))
+CTORCH_VIEW_FORWARD_VAR(permute, (int... Ds), (Ds...))
 
 }  // namespace ctorch

@@ -20,6 +20,8 @@ auto reshape(const TensorView<T, S, D>& v) {
   return detail::view_impl<op::Reshape, Shape<E...>>(v);
 }
 CTORCH_VIEW_FORWARD_TENSOR(reshape, (class NS), (NS))
+CTORCH_VIEW_FORWARD_VAR(reshape, (class NS), (NS))
 CTORCH_VIEW_FORWARD_TENSOR(reshape, (index_t... E), (E...))
+CTORCH_VIEW_FORWARD_VAR(reshape, (index_t... E), (E...))
 
 }  // namespace ctorch

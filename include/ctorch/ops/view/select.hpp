@@ -30,5 +30,6 @@ auto select(const TensorView<T, S, D>& v, index_t index) {
   return detail::make_view<R, T, D>(v.data() + index * st[p], ext, nst, "select");
 }
 CTORCH_VIEW_FORWARD_TENSOR(select, (int Dim), (Dim))
+CTORCH_VIEW_FORWARD_VAR(select, (int Dim), (Dim))
 
 }  // namespace ctorch

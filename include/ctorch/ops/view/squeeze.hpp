@@ -50,6 +50,7 @@ auto squeeze(const TensorView<T, S, D>& v) {
   return detail::keep_dims_view<S>(v, detail::squeeze_seq_t<S, true, 0>{});
 }
 CTORCH_VIEW_FORWARD_TENSOR(squeeze, (int Dim), (Dim))
+CTORCH_VIEW_FORWARD_VAR(squeeze, (int Dim), (Dim))
 template <class T, class S, class D>
 auto squeeze(Tensor<T, S, D>& t) {
   return squeeze(t.view());
@@ -60,5 +61,10 @@ auto squeeze(const Tensor<T, S, D>& t) {
 }
 template <class T, class S, class D>
 void squeeze(Tensor<T, S, D>&& t) = delete;
+
+template <class T, class S, class D>
+auto squeeze(const Var<T, S, D>& v) {
+  return autograd::view_op("squeeze", v, [](const auto& x) { return squeeze(x); });
+}
 
 }  // namespace ctorch

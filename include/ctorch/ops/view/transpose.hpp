@@ -44,4 +44,6 @@ auto t(X&& x) -> decltype(transpose<0, -1>(std::forward<X>(x))) {
   return transpose<0, -1>(std::forward<X>(x));
 }
 
+CTORCH_VIEW_FORWARD_VAR(transpose, (int D0, int D1), (D0, D1))
+
 }  // namespace ctorch

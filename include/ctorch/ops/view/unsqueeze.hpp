@@ -31,5 +31,6 @@ auto unsqueeze(const TensorView<T, S, D>& v) {
   return detail::make_view<R, T, D>(v.data(), ext, nst, "unsqueeze");
 }
 CTORCH_VIEW_FORWARD_TENSOR(unsqueeze, (int Dim), (Dim))
+CTORCH_VIEW_FORWARD_VAR(unsqueeze, (int Dim), (Dim))
 
 }  // namespace ctorch

@@ -82,6 +82,8 @@ auto view(const TensorView<T, S, D>& v) {
   return detail::view_impl<op::View, Shape<E...>>(v);
 }
 CTORCH_VIEW_FORWARD_TENSOR(view, (class NS), (NS))
+CTORCH_VIEW_FORWARD_VAR(view, (class NS), (NS))
 CTORCH_VIEW_FORWARD_TENSOR(view, (index_t... E), (E...))
+CTORCH_VIEW_FORWARD_VAR(view, (index_t... E), (E...))
 
 }  // namespace ctorch

@@ -1,0 +1,184 @@
+// ctorch/autograd/function.hpp: nodes with hand-written VJPs (products, reductions, views, layers) and
+// user-defined functions (torch.autograd.Function).
+//
+// An op that is a materialization point computes its value with tensors, then `record`s a node that
+// keeps its input Vars and a backward callable. The callable receives the gradient arriving at the
+// output, the output's value and the inputs, and sends each input its contribution through
+// `accumulate` (or writes straight into `grad_buffer`, as the GEMM-based VJPs do).
+#pragma once
+#include <array>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "var.hpp"
+
+namespace ctorch::autograd {
+
+// requires: v requires grad. ensures: the buffer v's gradient is summed into in this backward pass;
+// `fresh` says it holds zeros that may be overwritten instead of added to (beta = 0 for a GEMM).
+template <class T, class S, class D>
+Tensor<T, S, D>& grad_buffer(const Var<T, S, D>& v, bool& fresh) {
+  auto* n = v.node();
+  fresh = !n->incoming.has_value();
+  return n->incoming_buffer();
+}
+
+// ensures: v's incoming gradient += contribution (broadcast to v's shape), when v requires grad.
+template <class T, class S, class D, class E>
+void accumulate(const Var<T, S, D>& v, const E& contribution) {
+  if (!v.requires_grad()) return;
+  bool fresh;
+  auto& buf = grad_buffer(v, fresh);
+  if (fresh)
+    assign(buf.view(), contribution);
+  else
+    assign(buf.view(), buf.view() + contribution);
+}
+
+template <DType T, ShapeType S, Device D, class Fn, class... In>
+class FnNode final : public VarNode<T, S, D> {
+ public:
+  FnNode(const char* name, Tensor<T, S, D> v, Fn fn, const In&... in)
+      : VarNode<T, S, D>(std::move(v)), name_(name), inputs_(std::in_place, in...), fn_(std::move(fn)) {
+    this->requires_grad = true;
+    this->is_leaf = false;
+    versions_ = {in.version()...};
+  }
+  const char* name() const noexcept override { return name_; }
+  void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
+    if (inputs_) std::apply([&](const In&... in) { (f(in.node(), ctx), ...); }, *inputs_);
+  }
+  void propagate() override {
+    std::size_t k = 0;
+    std::apply(
+        [&](const In&... in) {
+          (
+              [&] {
+                if (in.version() != versions_[k])
+                  throw autograd_error(detail::version_message(in.version(), versions_[k]));
+                ++k;
+              }(),
+              ...);
+          (*fn_)(std::as_const(*this->incoming), std::as_const(this->value), in...);
+        },
+        *inputs_);
+  }
+  void release_saved() noexcept override {
+    inputs_.reset();
+    fn_.reset();
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::tuple<In...>> inputs_;
+  std::optional<Fn> fn_;
+  std::array<std::uint32_t, sizeof...(In)> versions_{};
+};
+
+// ensures: a Var holding `value`; when grad mode is on and an input requires grad, it records a node
+// named `name` whose backward is fn(grad_out, value, inputs...).
+template <DType T, ShapeType S, Device D, class Fn, class... In>
+Var<T, S, D> record(const char* name, Tensor<T, S, D> value, Fn fn, const In&... in) {
+  using VN = VarNode<T, S, D>;
+  VN* n;
+  if (is_grad_enabled() && (in.requires_grad() || ...))
+    n = new_node<FnNode<T, S, D, Fn, In...>>(name, std::move(value), std::move(fn), in...);
+  else
+    n = new_node<VN>(std::move(value));
+  return Var<T, S, D>(n);
+}
+
+// ensures: v's incoming gradient += g summed over the dims along which v was broadcast to g's shape
+// (the VJP of broadcasting: a bias added to every row gets the column sums).
+template <class T, class S, class D, class GT, class GS>
+void accumulate_sum_to(const Var<T, S, D>& v, const Tensor<GT, GS, D>& g) {
+  if (!v.requires_grad()) return;
+  bool fresh;
+  auto& buf = grad_buffer(v, fresh);
+  constexpr std::size_t R = GS::rank;
+  const auto ext = g.sizes();
+  const auto bst = broadcast_strides<R>(buf.sizes(), buf.strides(), ext);
+  index_t n = g.numel();
+  if (n == 0) return;
+  std::array<index_t, R> idx{};
+  T* d = buf.data();
+  const GT* gp = g.data();
+  const index_t last = R ? ext[R - 1] : 1, lst = R ? bst[R - 1] : 0;
+  for (index_t i = 0; i < n; i += last) {
+    index_t off = 0;
+    for (std::size_t k = 0; k + 1 < R; ++k) off += idx[k] * bst[k];
+    for (index_t j = 0; j < last; ++j) d[off + j * lst] += static_cast<T>(gp[i + j]);
+    if constexpr (R > 1) {
+      for (std::size_t k = R - 1; k-- > 0;) {
+        if (++idx[k] < ext[k]) break;
+        idx[k] = 0;
+      }
+    }
+  }
+}
+
+// A view op on a Var (transpose, select, reshape, ...): the value is copied out (a Var owns its value),
+// and the VJP adds the gradient back through the same view of the input's gradient buffer.
+// requires: f maps a TensorView to a view that does not overlap itself (not expand or unfold).
+template <class T, class S, class D, class F>
+auto view_op(const char* name, const Var<T, S, D>& v, F f) {
+  auto out_view = f(v.value().view());
+  using OV = decltype(out_view);
+  Tensor<T, typename OV::shape_type, D> out(out_view);
+  return record(
+      name, std::move(out),
+      [f](const auto& g, const auto&, const Var<T, S, D>& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;
+        auto& buf = grad_buffer(in, fresh);
+        auto bv = f(buf.view());
+        assign(bv, bv + g);
+      },
+      v);
+}
+
+// An op with operands A... records a node when any operand depends on a Var.
+template <class... A>
+concept AnyTracked = (Expression<A> && ...) && (detail::has_var<std::remove_cvref_t<A>> || ...);
+
+// What an op turns each operand into: a Var (a tracked expression is materialized by its fused node;
+// a tensor or untracked expression becomes a constant leaf holding a copy, so the graph never points
+// at memory the caller may free).
+template <class X>
+auto as_var(X&& x) {
+  using U = std::remove_cvref_t<X>;
+  if constexpr (is_var_v<U>) {
+    return U(std::forward<X>(x));
+  } else if constexpr (is_tensor_v<U>) {
+    return Var<typename U::value_type, typename U::shape_type, typename U::device_type>(U(std::forward<X>(x)));
+  } else {
+    return Var(x);
+  }
+}
+template <class X>
+using as_var_t = decltype(as_var(std::declval<X>()));
+
+// A user-defined differentiable function, as torch.autograd.Function. F is a class with
+//   Tensor<...> forward(const Tensor<...>&... inputs);       // may keep what backward needs as members
+//   R backward(const Tensor<...>& grad_output);              // R: one tensor (one input) or a std::tuple
+// and apply<F>(args...) runs forward on the inputs' values and records a node that owns the F object
+// (its members are the saved tensors).
+template <class F, class... X>
+auto apply(F f, const X&... x) {
+  auto out = f.forward(x.value()...);
+  using O = decltype(out);
+  auto fn = [f = std::move(f)](const O& g, const O&, const X&... in) mutable {
+    auto grads = f.backward(g);
+    if constexpr (sizeof...(X) == 1) {
+      (accumulate(in, grads), ...);
+    } else {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (accumulate(in, std::get<I>(grads)), ...);
+      }(std::index_sequence_for<X...>{});
+    }
+  };
+  return record("CustomFunctionBackward", std::move(out), std::move(fn), x...);
+}
+
+}  // namespace ctorch::autograd

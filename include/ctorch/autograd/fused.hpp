@@ -1,0 +1,351 @@
+// ctorch/autograd/fused.hpp: the node recorded for an elementwise expression, and its fused VJP.
+//
+// `Var y = tanh(a * x + b) * sigmoid(c);` records one FusedNode holding the expression (its Var leaves
+// are the node's inputs). Backward walks the output once: at each element (or xsimd batch) it
+// recomputes the expression's intermediate values bottom-up, then sends the incoming gradient top-down
+// through each op's declared derivative `Op::d<I>(y, x...)` (in the op's header) to every Var leaf. The
+// chain rule is unrolled at compile time over the expression type, so the pass is one loop with no
+// temporaries. A leaf that is broadcast in the expression receives the sum over its broadcast dims
+// (an indexed, sequential pass, since several output elements add into one gradient element).
+#pragma once
+#include <array>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "../core/parallel.hpp"
+#include "../expr/dmath.hpp"
+#include "var.hpp"
+
+namespace ctorch::autograd {
+namespace fused {
+
+// ---- compile-time facts about an evaluator tree ------------------------------------------------------
+template <class EV>
+inline constexpr std::size_t nvar = 0;
+template <class T, std::size_t R>
+inline constexpr std::size_t nvar<VarLeafEval<T, R>> = 1;
+template <class Op, class... E>
+inline constexpr std::size_t nvar<MapEval<Op, E...>> = (std::size_t(0) + ... + nvar<E>);
+
+template <class EV>
+struct var_types {
+  using type = std::tuple<>;
+};
+template <class T, std::size_t R>
+struct var_types<VarLeafEval<T, R>> {
+  using type = std::tuple<T>;
+};
+template <class Op, class... E>
+struct var_types<MapEval<Op, E...>> {
+  using type = decltype(std::tuple_cat(std::declval<typename var_types<E>::type>()...));
+};
+
+template <class... E>
+constexpr std::array<std::size_t, sizeof...(E)> var_offsets() {
+  std::array<std::size_t, sizeof...(E)> off{};
+  std::size_t acc = 0, k = 0;
+  ((off[k++] = acc, acc += nvar<E>), ...);
+  return off;
+}
+
+// Whether Op declares a derivative for operand I of N (checked only where a gradient must flow).
+template <class Op, std::size_t I, class V, class Seq>
+inline constexpr bool has_derivative_v = false;
+template <class Op, std::size_t I, class V, std::size_t... J>
+  requires requires(V v) { Op::template d<I>(v, (void(J), v)...); }
+inline constexpr bool has_derivative_v<Op, I, V, std::index_sequence<J...>> = true;
+template <class Op, std::size_t I, class V, std::size_t N>
+concept has_derivative = has_derivative_v<Op, I, V, std::make_index_sequence<N>>;
+
+// ---- the values of every node at one element ---------------------------------------------------------
+struct ScalarMode {
+  static constexpr bool packet = false;
+  template <class T>
+  using type = T;
+};
+template <class B>
+struct PacketMode {
+  static constexpr bool packet = true;
+  template <class T>
+  using type = B;
+};
+
+template <class M, class EV>
+struct Vals {
+  typename M::template type<typename EV::value_type> y;
+};
+template <class M, class Op, class... E>
+struct Vals<M, MapEval<Op, E...>> {
+  typename M::template type<typename MapEval<Op, E...>::value_type> y;
+  std::tuple<Vals<M, E>...> kids;
+};
+
+struct LinearAt {
+  index_t i;
+  template <class EV>
+  auto leaf(const EV& e) const {
+    return e.linear(i);
+  }
+};
+struct IndexAt {
+  const index_t* idx;
+  template <class EV>
+  auto leaf(const EV& e) const {
+    return e.at(idx);
+  }
+};
+template <class B>
+struct PacketAt {
+  index_t i;
+  template <class EV>
+  B leaf(const EV& e) const {
+    return e.template linear_packet<B>(i);
+  }
+};
+
+template <class M, class Acc, class EV>
+void fill(Vals<M, EV>& v, const EV& ev, const Acc& acc) {
+  v.y = acc.leaf(ev);
+}
+template <class M, class Acc, class Op, class... E>
+void fill(Vals<M, MapEval<Op, E...>>& v, const MapEval<Op, E...>& ev, const Acc& acc) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (fill(std::get<I>(v.kids), ctorch::detail::get<I>(ev.a), acc), ...);
+    if constexpr (M::packet)
+      v.y = Op::packet(std::get<I>(v.kids).y...);
+    else
+      v.y = Op::apply(std::get<I>(v.kids).y...);
+  }(std::index_sequence_for<E...>{});
+}
+
+template <class V, class X>
+V cvt(const X& x) {
+  if constexpr (std::is_same_v<X, V>) return x;
+  else return static_cast<V>(x);
+}
+
+// ---- the chain rule, top-down ---------------------------------------------------------------------
+// Sends gradient g (of the node whose values are v) to the Var leaves below, numbered from P.
+template <std::size_t P, class V, class M, class EV, class G, class Sink>
+void back(const Vals<M, EV>&, const G& g, Sink& sink) {
+  if constexpr (nvar<EV> == 1) sink.template put<P>(g);
+}
+template <std::size_t P, class V, class M, class Op, class... E, class G, class Sink>
+void back(const Vals<M, MapEval<Op, E...>>& v, const G& g, Sink& sink) {
+  using R = typename MapEval<Op, E...>::value_type;
+  if constexpr (std::is_floating_point_v<R>) {  // no gradient flows through comparisons or integer ops
+    constexpr auto off = var_offsets<E...>();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            using Ei = std::tuple_element_t<I, std::tuple<E...>>;
+            if constexpr (nvar<Ei> > 0) {
+              static_assert(has_derivative<Op, I, V, sizeof...(E)>,
+                            "ctorch: backward: this op is not differentiable with respect to this operand (the "
+                            "op is has_derivative's first argument); compute it under no_grad or on detach()ed "
+                            "values");
+              const G gi = g * cvt<G>(Op::template d<I>(cvt<G>(v.y), cvt<G>(std::get<I>(v.kids).y)...));
+              back<P + off[I], V>(std::get<I>(v.kids), gi, sink);
+            }
+          }(),
+          ...);
+    }(std::index_sequence_for<E...>{});
+  }
+}
+
+// Where each Var leaf's gradient goes: the incoming buffer of its node (nullptr: no grad wanted).
+template <class Types, std::size_t N, std::size_t R>
+struct Sink {
+  std::array<void*, N> dst{};
+  std::array<std::array<index_t, R>, N> st{};  // the leaf's strides over the output's index (0: broadcast)
+  index_t i = 0;
+  const index_t* idx = nullptr;
+  bool indexed = false;
+
+  template <std::size_t P, class G>
+  void put(const G& g) {
+    using LT = std::tuple_element_t<P, Types>;
+    auto* d = static_cast<LT*>(dst[P]);
+    if (!d) return;
+    if constexpr (dm::is_batch<G>) {
+      (G::load_unaligned(d + i) + g).store_unaligned(d + i);
+    } else if (indexed) {
+      index_t off = 0;
+      for (std::size_t k = 0; k < R; ++k) off += idx[k] * st[P][k];
+      d[off] += static_cast<LT>(g);
+    } else {
+      d[i] += static_cast<LT>(g);
+    }
+  }
+};
+
+template <class T, class EV>
+inline constexpr bool packet_ok = [] {
+  if constexpr (!cpu::vectorizable<EV> || !std::is_same_v<typename EV::value_type, T>) {
+    return false;
+  } else {
+    return []<class... L>(std::tuple<L...>*) { return (std::is_same_v<L, T> && ...); }(
+        static_cast<typename var_types<EV>::type*>(nullptr));
+  }
+}();
+
+// The fused VJP: for every Var leaf of `expr` that requires grad, adds d(out)/d(leaf)^T g into the
+// leaf node's incoming gradient.
+template <class T, std::size_t R, class E>
+void backward(const E& expr, const std::array<index_t, R>& ext, const T* g) {
+  auto ev = make_evaluator<R>(expr, ext);
+  using EV = decltype(ev);
+  constexpr std::size_t N = nvar<EV>;
+  using Types = typename var_types<EV>::type;
+  Sink<Types, N, R> sink;
+  bool broadcast = false;
+  std::size_t p = 0;
+  detail::for_each_var(expr, [&](auto* node) {
+    if (node->requires_grad) {
+      sink.dst[p] = node->incoming_buffer().data();
+      const auto le = node->value.sizes();
+      const auto ls = contiguous_strides(le);
+      sink.st[p] = broadcast_strides<R>(le, ls, ext);
+      if constexpr (std::tuple_size_v<decltype(le)> != R) {
+        broadcast = true;
+      } else {
+        for (std::size_t k = 0; k < R; ++k) broadcast |= le[k] != ext[k];
+      }
+    }
+    ++p;
+  });
+  index_t n = 1;
+  for (auto e : ext) n *= e;
+  if (n == 0) return;
+  const auto cst = contiguous_strides(ext);
+  if (!broadcast && ev.linear_ok(ext, cst)) {
+    parallel_for(
+        n, 32768,
+        [&](index_t b, index_t e) {
+          Sink<Types, N, R> s = sink;
+          index_t i = b;
+          if constexpr (packet_ok<T, EV>) {
+            using B = xsimd::batch<T>;
+            constexpr index_t W = index_t(B::size);
+            Vals<PacketMode<B>, EV> v;
+            for (; i + W <= e; i += W) {
+              fill(v, ev, PacketAt<B>{i});
+              s.i = i;
+              back<0, T>(v, B::load_unaligned(g + i), s);
+            }
+          }
+          Vals<ScalarMode, EV> v;
+          for (; i < e; ++i) {
+            fill(v, ev, LinearAt{i});
+            s.i = i;
+            back<0, T>(v, g[i], s);
+          }
+        },
+        64);
+  } else {
+    // Broadcast leaves: several output elements add into one gradient element, so one thread walks
+    // the output in row-major order with a running multi-index.
+    std::array<index_t, R> idx{};
+    sink.idx = idx.data();
+    sink.indexed = true;
+    Vals<ScalarMode, EV> v;
+    for (index_t i = 0; i < n; ++i) {
+      fill(v, ev, IndexAt{idx.data()});
+      back<0, T>(v, g[i], sink);
+      for (std::size_t k = R; k-- > 0;) {
+        if (++idx[k] < ext[k]) break;
+        idx[k] = 0;
+      }
+    }
+  }
+}
+
+// An expression whose tensor-view leaves are replaced by owned copies: a node may outlive the tensors
+// the expression was written over (saved tensors, in PyTorch's words).
+template <class A>
+struct owned {
+  using type = A;
+  static const A& make(const A& a) { return a; }
+};
+template <class U, class S, class D>
+struct owned<TensorView<const U, S, D>> {
+  using type = Tensor<U, S, D>;
+  static type make(const TensorView<const U, S, D>& a) { return type(a); }
+};
+template <class Op, class... A>
+struct owned<Map<Op, A...>> {
+  using type = Map<Op, typename owned<A>::type...>;
+  static type make(const Map<Op, A...>& m) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return type(typename owned<A>::type(owned<A>::make(m.template arg<I>()))...);
+    }(std::index_sequence_for<A...>{});
+  }
+};
+
+}  // namespace fused
+
+namespace detail {
+inline std::string version_message(std::uint32_t now, std::uint32_t saved) {
+  return "ctorch: backward: one of the variables needed for gradient computation has been modified by an "
+         "inplace operation: it is at version " +
+         std::to_string(now) + "; expected version " + std::to_string(saved) + " instead.";
+}
+}  // namespace detail
+
+template <DType T, ShapeType S, Device D, class E>
+class FusedNode final : public VarNode<T, S, D> {
+  static constexpr std::size_t N = detail::var_count<E>;
+
+ public:
+  FusedNode(Tensor<T, S, D> v, E e) : VarNode<T, S, D>(std::move(v)), expr_(std::move(e)) {
+    this->requires_grad = true;
+    this->is_leaf = false;
+    std::size_t p = 0;
+    detail::for_each_var(*expr_, [&](auto* n) { versions_[p++] = n->version; });
+  }
+  const char* name() const noexcept override { return E::op_type::name; }
+  void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
+    if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });
+  }
+  void propagate() override {
+    std::size_t p = 0;
+    detail::for_each_var(*expr_, [&](auto* n) {
+      if (n->version != versions_[p]) throw autograd_error(detail::version_message(n->version, versions_[p]));
+      ++p;
+    });
+    fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
+  }
+  void release_saved() noexcept override { expr_.reset(); }
+
+ private:
+  std::optional<E> expr_;
+  std::array<std::uint32_t, N> versions_{};
+};
+
+}  // namespace ctorch::autograd
+
+namespace ctorch {
+
+template <DType T, ShapeType S, Device D>
+template <Expression E>
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var<T, S, D>> && !is_tensor_v<std::remove_cvref_t<E>>)
+Var<T, S, D>::Var(const E& e) {
+  tensor_type v(e);
+  if constexpr (autograd::detail::has_var<E>) {
+    bool track = false;
+    if (is_grad_enabled()) autograd::detail::for_each_var(e, [&](autograd::Node* n) { track |= n->requires_grad; });
+    if (track) {
+      static_assert(std::is_same_v<typename E::value_type, T>,
+                    "ctorch: Var: a tracked expression must have the Var's dtype (convert with cast<U>(...))");
+      using O = autograd::fused::owned<E>;
+      n_ = autograd::new_node<autograd::FusedNode<T, S, D, typename O::type>>(std::move(v), O::make(e));
+      n_->retain();
+      return;
+    }
+  }
+  n_ = autograd::new_node<node_type>(std::move(v));
+  n_->retain();
+}
+
+}  // namespace ctorch

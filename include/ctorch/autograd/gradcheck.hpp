@@ -1,0 +1,84 @@
+// ctorch/autograd/gradcheck.hpp: checks a function's VJPs against finite differences
+// (torch.autograd.gradcheck in its fast mode).
+//
+// For f: Vars of double -> Var of double, it draws a random output direction u, computes u^T J by one
+// backward pass, and compares it, element by element of every input, with the central difference
+// (u . f(x + h e_i) - u . f(x - h e_i)) / 2h. Double precision keeps the truncation and rounding error
+// of the difference far below the tolerance.
+#pragma once
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+
+#include "function.hpp"
+#include "grad.hpp"
+
+namespace ctorch::autograd {
+
+struct GradcheckResult {
+  bool ok = true;
+  double max_abs_error = 0;
+  std::string message;  // the first mismatch: input, element, analytic and numeric values
+};
+
+// requires: inputs are double tensors; f(Var...) returns a Var<double, ...> and is deterministic.
+// ensures: ok when |analytic - numeric| <= atol + rtol * |numeric| for every input element.
+template <class F, class... X>
+GradcheckResult gradcheck(F f, const std::tuple<X...>& inputs, double eps = 1e-6, double atol = 1e-5,
+                          double rtol = 1e-3, unsigned seed = 0) {
+  GradcheckResult res;
+  auto vars = std::apply([](const X&... x) { return std::tuple{Var(X(x), true)...}; }, inputs);
+  auto out = std::apply(f, vars);
+  using O = decltype(out);
+  static_assert(std::is_same_v<typename O::value_type, double>, "ctorch: gradcheck: use double precision");
+  typename O::tensor_type u(out.dims());
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> nd;
+  for (index_t i = 0; i < u.numel(); ++i) u.data()[i] = nd(rng);
+  const auto analytic = grad(out, vars, u);
+  auto dot_u = [&](const auto& v) {
+    double s = 0;
+    for (index_t i = 0; i < u.numel(); ++i) s += u.data()[i] * v.value().data()[i];
+    return s;
+  };
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (
+        [&] {
+          if (!res.ok) return;
+          auto& leaf = std::get<K>(vars);
+          const auto& an = std::get<K>(analytic);
+          for (index_t i = 0; i < leaf.numel() && res.ok; ++i) {
+            double* p;
+            {
+              no_grad ng;
+              p = leaf.data_().data() + i;
+            }
+            const double x0 = *p;
+            double fp, fm;
+            {
+              no_grad ng;
+              *p = x0 + eps;
+              fp = dot_u(std::apply(f, vars));
+              *p = x0 - eps;
+              fm = dot_u(std::apply(f, vars));
+              *p = x0;
+            }
+            const double num = (fp - fm) / (2 * eps), a = an.data()[i];
+            const double err = std::abs(a - num);
+            res.max_abs_error = std::max(res.max_abs_error, err);
+            if (!(err <= atol + rtol * std::abs(num))) {
+              std::ostringstream os;
+              os << "gradcheck: input " << K << ", element " << i << ": analytic " << a << ", numeric " << num;
+              res.ok = false;
+              res.message = os.str();
+            }
+          }
+        }(),
+        ...);
+  }(std::index_sequence_for<X...>{});
+  return res;
+}
+
+}  // namespace ctorch::autograd

@@ -1,0 +1,229 @@
+// ctorch/autograd/node.hpp: the tape. One Node per Var; the engine that runs backward over them.
+//
+// A Node is a materialization point: a leaf (a parameter, an input) or the result of an op whose
+// backward knows how to turn the gradient arriving at this node into gradients of its inputs. Nodes
+// are reference counted (by Var handles and by the nodes that consume them) and allocated from the
+// caching allocator, so a steady-state step allocates nothing. Creation order is a topological order
+// (an input always exists before its consumer), so backward runs the reachable nodes newest first.
+// A Var and its graph belong to one thread at a time: counts are not atomic, which keeps a small op
+// at a few nanoseconds. Share Tensors across threads, not Vars.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <new>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/allocator.hpp"
+#include "../core/error.hpp"
+#include "../core/tensor.hpp"
+#include "grad_mode.hpp"
+
+namespace ctorch::autograd {
+
+class Node;
+
+namespace detail {
+inline std::uint64_t next_seq() noexcept {
+  thread_local std::uint64_t seq = 0;
+  return ++seq;
+}
+}  // namespace detail
+
+// What a backward pass is doing: backward() accumulates into leaves' .grad; grad() only captures.
+struct BackwardMode {
+  bool retain_graph = false;
+  bool accumulate = true;
+};
+
+class Node {
+ public:
+  Node() noexcept : seq_(detail::next_seq()) {}
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  virtual ~Node() = default;
+
+  void retain() noexcept { ++refs_; }
+  void release() noexcept {
+    if (--refs_ == 0) {
+      const std::size_t size = alloc_size_;
+      this->~Node();
+      ctorch::detail::pool_deallocate(this, size);
+    }
+  }
+
+  // The name PyTorch shows as grad_fn (AddBackward0 ...); leaves have none.
+  virtual const char* name() const noexcept { return nullptr; }
+  // Calls f(input) for each input node this node's backward sends gradient to.
+  virtual void for_each_input(void (*f)(Node*, void*), void* ctx) const { (void)f, (void)ctx; }
+  // Turns the gradient that arrived here into contributions to the inputs' incoming gradients.
+  virtual void propagate() {}
+  // Drops saved values and input edges (backward without retain_graph).
+  virtual void release_saved() noexcept {}
+  virtual bool has_incoming() const noexcept = 0;
+  virtual void run_hooks() = 0;
+  // After propagate: leaves accumulate into .grad, captured nodes keep the gradient, others drop it.
+  virtual void finish(const BackwardMode& mode) = 0;
+  virtual void drop_incoming() noexcept = 0;
+
+  bool requires_grad = false;
+  bool is_leaf = true;
+  bool retains_grad = false;
+  bool captures = false;  // an input of autograd::grad(): its gradient is kept, not accumulated
+  bool freed = false;     // saved values released by an earlier backward
+  std::uint32_t version = 0;
+  std::uint64_t seq() const noexcept { return seq_; }
+  std::uint64_t visit = 0;
+
+ private:
+  template <class N, class... A>
+  friend N* new_node(A&&... a);
+  std::uint64_t seq_;
+  std::uint32_t refs_ = 0;
+  std::size_t alloc_size_ = 0;
+};
+
+// Allocates a node from the caching allocator; the first handle retains it.
+template <class N, class... A>
+N* new_node(A&&... a) {
+  void* p = ctorch::detail::pool_allocate(sizeof(N));
+  N* n;
+  try {
+    n = ::new (p) N(std::forward<A>(a)...);
+  } catch (...) {
+    ctorch::detail::pool_deallocate(p, sizeof(N));
+    throw;
+  }
+  n->alloc_size_ = sizeof(N);
+  return n;
+}
+
+// A node that holds a value of a static type: the tensor, its .grad, and the gradient arriving during
+// backward ("incoming"). Op nodes derive from it and override propagate().
+template <DType T, ShapeType S, Device D>
+class VarNode : public Node {
+ public:
+  using tensor_type = Tensor<T, S, D>;
+  explicit VarNode(tensor_type v) noexcept : value(std::move(v)) {}
+
+  tensor_type value;
+  std::optional<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
+  std::optional<tensor_type> incoming;  // the gradient summed so far in this backward pass
+  std::optional<tensor_type> captured;  // the result of autograd::grad() for this node
+  std::vector<std::function<void(tensor_type&)>> hooks;
+
+  // The buffer contributions are added into (zero-filled on first use).
+  tensor_type& incoming_buffer() {
+    if (!incoming) incoming.emplace(value.dims());
+    return *incoming;
+  }
+
+  bool has_incoming() const noexcept override { return incoming.has_value(); }
+  void run_hooks() override {
+    for (auto& h : hooks) h(*incoming);
+  }
+  void finish(const BackwardMode& mode) override {
+    if (captures) {
+      captured = std::move(incoming);
+    } else if (is_leaf ? mode.accumulate : retains_grad) {
+      if (!grad) {
+        grad = std::move(incoming);
+      } else {
+        auto g = grad->view();
+        const auto in = incoming->view();
+        const auto n = g.numel();
+        T* gp = g.data();
+        const T* ip = in.data();
+        for (index_t i = 0; i < n; ++i) gp[i] += ip[i];
+      }
+    }
+    incoming.reset();
+  }
+  void drop_incoming() noexcept override { incoming.reset(); }
+};
+
+namespace detail {
+
+struct EngineState {
+  std::vector<Node*> order;
+  std::vector<Node*> stack;
+  std::uint64_t epoch = 0;
+};
+inline EngineState& engine_state() {
+  thread_local EngineState s;
+  return s;
+}
+
+inline const char* freed_message() {
+  return "ctorch: backward: Trying to backward through the graph a second time (or directly access saved tensors "
+         "after they have already been freed). Saved intermediate values of the graph are freed when you call "
+         "backward() or autograd::grad(). Pass retain_graph = true if you need to backward through the graph a "
+         "second time.";
+}
+
+}  // namespace detail
+
+// Runs backward from `root`, whose incoming gradient is already set. Every node reachable through
+// inputs that require grad is visited once, newest first.
+inline void run_backward(Node* root, const BackwardMode& mode) {
+  auto& st = detail::engine_state();
+  if (!st.order.empty()) {
+    root->drop_incoming();
+    throw autograd_error("ctorch: backward: called from inside a backward pass (a hook or a custom backward); this is not supported");
+  }
+  const std::uint64_t epoch = ++st.epoch;
+  st.stack.clear();
+  st.stack.push_back(root);
+  root->visit = epoch;
+  root->retain();
+  struct Ctx {
+    std::vector<Node*>* stack;
+    std::uint64_t epoch;
+  } ctx{&st.stack, epoch};
+  while (!st.stack.empty()) {
+    Node* n = st.stack.back();
+    st.stack.pop_back();
+    st.order.push_back(n);
+    n->for_each_input(
+        [](Node* in, void* c) {
+          auto* cx = static_cast<Ctx*>(c);
+          if (in->requires_grad && in->visit != cx->epoch) {
+            in->visit = cx->epoch;
+            in->retain();  // a released edge must not free a node we still have to visit
+            cx->stack->push_back(in);
+          }
+        },
+        &ctx);
+  }
+  std::sort(st.order.begin(), st.order.end(), [](Node* a, Node* b) { return a->seq() > b->seq(); });
+  struct Cleanup {
+    std::vector<Node*>& order;
+    ~Cleanup() {
+      for (Node* n : order) n->drop_incoming();
+      // Release after the loop: releasing may free nodes further down the list.
+      std::vector<Node*> tmp;
+      tmp.swap(order);
+      for (Node* n : tmp) n->release();
+      tmp.clear();
+      order.swap(tmp);  // keep the capacity for the next pass
+    }
+  } cleanup{st.order};
+  for (Node* n : st.order) {
+    if (!n->has_incoming()) continue;
+    n->run_hooks();
+    if (!n->is_leaf) {
+      if (n->freed) throw autograd_error(detail::freed_message());
+      n->propagate();
+      if (!mode.retain_graph) {
+        n->release_saved();
+        n->freed = true;
+      }
+    }
+    n->finish(mode);
+  }
+}
+
+}  // namespace ctorch::autograd

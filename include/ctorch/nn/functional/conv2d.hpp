@@ -1,0 +1,264 @@
+// ctorch/nn/functional/conv2d.hpp: the compute kernels of a 2-D convolution (torch.nn.functional.conv2d)
+// and of its gradients, for the nn::Conv2d layer and its autograd node.
+//
+// Shape: x [N, C, H, W] (N static or Dyn; C, H, W static), w [O, C/groups, KH, KW] (static), bias [O]
+// -> y [N, O, Ho, Wo] with Ho = (H + 2P - D*(KH-1) - 1)/S + 1 (Wo alike), computed at compile time from
+// Conv2dOptions{stride S, padding P, dilation D, groups} given as a template argument. A channel, groups
+// or empty-output mismatch is a static_assert from conv2d_check<x shape, w shape, options>; a Dyn batch
+// mismatch between grad_out and x throws shape_error. dtype: float or double, all operands alike; CPU.
+// Gradient: conv2d_backward gives grad_input (optional), grad_weight and grad_bias of sum(y * grad_out).
+//
+// Kernels (conv_common.hpp): stride 1 runs a direct "wide" xsimd kernel (padded planes, register tiles,
+// no im2col), parallel over the batch (parallel_for); other strides use im2col + ctorch::linalg::gemm
+// (which parallelises the product itself) and col2im.
+//
+//   using namespace ctorch::nn::functional;
+//   Tensor<float, Shape<Dyn, 1, 28, 28>> x(64);
+//   Tensor<float, Shape<6, 1, 5, 5>> w;  Tensor<float, Shape<6>> b;
+//   auto y = conv2d_forward<Conv2dOptions{.padding = 2}>(x, w, b);          // Tensor<float, Shape<Dyn, 6, 28, 28>>
+//   auto g = conv2d_backward<Conv2dOptions{.padding = 2}>(gy, x, w, false);  // g.grad_weight, g.grad_bias
+#pragma once
+#include <optional>
+#include <type_traits>
+
+#include "conv_common.hpp"
+
+namespace ctorch::nn::functional {
+
+// The gradients of conv2d: grad_input is empty when conv2d_backward was asked not to compute it.
+template <class T, class SX, class SW>
+struct Conv2dGrads {
+  std::optional<Tensor<T, SX>> grad_input;
+  Tensor<T, SW> grad_weight;
+  Tensor<T, Shape<SW::static_extents[0]>> grad_bias;
+};
+
+// Which kernels run: automatic (the direct path when it applies) or always im2col + gemm (for tests).
+enum class ConvPath { automatic, im2col };
+
+namespace detail {
+
+template <class T>
+constexpr void check_conv_dtype() {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "ctorch: conv2d: implemented for float and double");
+}
+
+// y[N, O, Ho, Wo] = conv2d(x, w) + bias (bias may be null).
+template <Conv2dOptions Opt, ConvPath Path, class T, class SX, class SW>
+void conv2d_forward_into(const T* x, index_t N, const T* w, const T* bias, T* y) {
+  using Ck = conv2d_check<SX, SW, Opt>;
+  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, O = Ck::O, Cg = Ck::CG, KH = Ck::KH, KW = Ck::KW;
+  constexpr index_t Ho = Ck::Ho, Wo = Ck::Wo, G = Opt.groups, Og = O / G, K = Cg * KH * KW;
+  constexpr index_t S = Opt.stride, P = Opt.padding, D = Opt.dilation;
+  if (N == 0) return;
+  if constexpr (S == 1 && Path == ConvPath::automatic) {
+    using Tl = conv_tiles<T>;
+    constexpr index_t OT = Tl::OT, nt = (Og + OT - 1) / OT;
+    const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Tl::VQ * Tl::Wv);
+    const std::vector<index_t> koff = wide_offsets(Cg, geo);
+    std::vector<T> wpk(std::size_t(G * nt * K * OT), T(0));
+    for (index_t g = 0; g < G; ++g)
+      for (index_t t = 0; t < nt; ++t)
+        for (index_t k = 0; k < K; ++k)
+          for (index_t o = 0; o < OT && t * OT + o < Og; ++o)
+            wpk[std::size_t(((g * nt + t) * K + k) * OT + o)] = w[(g * Og + t * OT + o) * K + k];
+    const index_t Qb = geo.Qb, Wp = geo.Wp;
+    for_chunks(N, chunk_count(N), [&](index_t, index_t n0, index_t n1) {
+      T* xp = conv_scratch<T, 0>(C * geo.Lp);
+      T* yw = conv_scratch<T, 1>(nt * OT * Qb);
+      for (index_t n = n0; n < n1; ++n) {
+        pad_planes(x + n * C * H * W, C, geo, xp);
+        for (index_t g = 0; g < G; ++g) {
+          for (index_t t = 0; t < nt; ++t)
+            wide_tile(xp + g * Cg * geo.Lp, koff.data(), K, wpk.data() + (g * nt + t) * K * OT, yw + t * OT * Qb, Qb);
+          for (index_t o = 0; o < Og; ++o) {
+            T* dst = y + (n * O + g * Og + o) * Ho * Wo;
+            const T* src = yw + o * Qb;
+            const T b = bias ? bias[g * Og + o] : T(0);
+            for (index_t h = 0; h < Ho; ++h)
+              for (index_t v = 0; v < Wo; ++v) dst[h * Wo + v] = src[h * Wp + v] + b;
+          }
+        }
+      }
+    });
+  } else {
+    // im2col + gemm, one sample at a time; gemm splits each product over the threads.
+    T* col = conv_scratch<T, 2>(K * Ho * Wo);
+    for (index_t n = 0; n < N; ++n)
+      for (index_t g = 0; g < G; ++g) {
+        im2col(x + (n * C + g * Cg) * H * W, Cg, H, W, KH, KW, S, P, D, Ho, Wo, col);
+        T* yg = y + (n * O + g * Og) * Ho * Wo;
+        linalg::gemm<T>(Og, Ho * Wo, K, T(1), w + g * Og * K, K, 1, col, Ho * Wo, 1, T(0), yg, Ho * Wo, 1);
+        if (bias)
+          for (index_t o = 0; o < Og; ++o)
+            for (index_t p = 0; p < Ho * Wo; ++p) yg[o * Ho * Wo + p] += bias[g * Og + o];
+      }
+  }
+}
+
+// gx (may be null), gw, gb (may be null) of conv2d, overwritten.
+template <Conv2dOptions Opt, ConvPath Path, class T, class SX, class SW>
+void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx, T* gw, T* gb) {
+  using Ck = conv2d_check<SX, SW, Opt>;
+  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, O = Ck::O, Cg = Ck::CG, KH = Ck::KH, KW = Ck::KW;
+  constexpr index_t Ho = Ck::Ho, Wo = Ck::Wo, G = Opt.groups, Og = O / G, K = Cg * KH * KW;
+  constexpr index_t S = Opt.stride, P = Opt.padding, D = Opt.dilation;
+  constexpr bool direct_input = S == 1;
+  std::fill(gw, gw + O * K, T(0));
+  if (gb) std::fill(gb, gb + O, T(0));
+  if (gx) std::fill(gx, gx + N * C * H * W, T(0));
+  if (N == 0) return;
+  if (gb)  // a plain sum over the batch and the pixels
+    for (index_t n = 0; n < N; ++n)
+      for (index_t o = 0; o < O; ++o) {
+        const T* p = gy + (n * O + o) * Ho * Wo;
+        T s(0);
+        for (index_t i = 0; i < Ho * Wo; ++i) s += p[i];
+        gb[o] += s;
+      }
+  if constexpr (S == 1 && Path == ConvPath::automatic) {
+    using Tl = conv_tiles<T>;
+    using B = typename Tl::B;
+    constexpr index_t Wv = Tl::Wv, OT = Tl::OT, GO = Tl::GO, GT = Tl::GT;
+    const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Tl::VQ * Wv);
+    const index_t Qb = geo.Qb, Wp = geo.Wp;
+    // grad_weight: taps padded to GT (offset 0: a valid read, result dropped), rows to GO (zero rows).
+    constexpr index_t Kp = (K + GT - 1) / GT * GT, Op = (Og + GO - 1) / GO * GO;
+    std::vector<index_t> koff = wide_offsets(Cg, geo);
+    koff.resize(std::size_t(Kp), 0);
+    // grad_input: the adjoint of the forward product, scattered into wide padded planes (OT at a time).
+    constexpr index_t ntx = (Cg + OT - 1) / OT, KK = KH * KW;
+    std::vector<T> wpt;
+    if (gx) {
+      wpt.assign(std::size_t(G * ntx * KK * Og * OT), T(0));
+      for (index_t g = 0; g < G; ++g)
+        for (index_t t = 0; t < ntx; ++t)
+          for (index_t kk = 0; kk < KK; ++kk)
+            for (index_t o = 0; o < Og; ++o)
+              for (index_t c = 0; c < OT && t * OT + c < Cg; ++c)
+                wpt[std::size_t((((g * ntx + t) * KK + kk) * Og + o) * OT + c)] =
+                    w[((g * Og + o) * Cg + t * OT + c) * KK + kk];
+    }
+    const index_t nch = chunk_count(N);
+    const index_t gwv_size = G * Op * Kp * Wv;
+    std::vector<T, xsimd::aligned_allocator<T, 64>> gwv(std::size_t(nch * gwv_size), T(0));
+    for_chunks(N, nch, [&](index_t ch, index_t n0, index_t n1) {
+      T* xp = conv_scratch<T, 0>(C * geo.Lp);
+      T* gyw = conv_scratch<T, 1>(Op * Qb);
+      T* acc = gwv.data() + ch * gwv_size;
+      for (index_t n = n0; n < n1; ++n) {
+        pad_planes(x + n * C * H * W, C, geo, xp);
+        for (index_t g = 0; g < G; ++g) {
+          std::fill(gyw, gyw + Op * Qb, T(0));
+          for (index_t o = 0; o < Og; ++o) {
+            const T* src = gy + (n * O + g * Og + o) * Ho * Wo;
+            for (index_t h = 0; h < Ho; ++h)
+              std::memcpy(gyw + o * Qb + h * Wp, src + h * Wo, std::size_t(Wo) * sizeof(T));
+          }
+          T* accg = acc + g * Op * Kp * Wv;
+          for (index_t o0 = 0; o0 < Op; o0 += GO)
+            for (index_t k0 = 0; k0 < Kp; k0 += GT)
+              wide_gw_tile(gyw + o0 * Qb, Qb, xp + g * Cg * geo.Lp, koff.data() + k0, accg + (o0 * Kp + k0) * Wv, Kp);
+          if (gx) {
+            T* gxp = conv_scratch<T, 3>(ntx * OT * geo.Lp);
+            std::fill(gxp, gxp + ntx * OT * geo.Lp, T(0));
+            for (index_t t = 0; t < ntx; ++t)
+              for (index_t kh = 0; kh < KH; ++kh)
+                for (index_t kw = 0; kw < KW; ++kw)
+                  wide_scatter_tile(gyw, Og, Qb, wpt.data() + (((g * ntx + t) * KK + kh * KW + kw) * Og) * OT,
+                                    gxp + t * OT * geo.Lp + kh * D * Wp + kw * D, geo.Lp);
+            for (index_t c = 0; c < Cg; ++c) {
+              T* dst = gx + (n * C + g * Cg + c) * H * W;
+              const T* src = gxp + c * geo.Lp + P * Wp + P;
+              for (index_t h = 0; h < H; ++h)
+                for (index_t v = 0; v < W; ++v) dst[h * W + v] = src[h * Wp + v];
+            }
+          }
+        }
+      }
+    });
+    // gw[o][k] = sum over chunks and lanes.
+    for (index_t g = 0; g < G; ++g)
+      for (index_t o = 0; o < Og; ++o)
+        for (index_t k = 0; k < K; ++k) {
+          B s(T(0));
+          for (index_t ch = 0; ch < nch; ++ch)
+            s += B::load_aligned(gwv.data() + ch * gwv_size + ((g * Op + o) * Kp + k) * Wv);
+          gw[(g * Og + o) * K + k] = xsimd::hadd(s);
+        }
+    if constexpr (direct_input) return;
+  }
+  // im2col + gemm: grad_weight (unless done above) and grad_input.
+  constexpr bool gw_done = S == 1 && Path == ConvPath::automatic;
+  constexpr bool gx_done = gw_done && direct_input;
+  if constexpr (!gx_done) {
+    T* col = conv_scratch<T, 2>(K * Ho * Wo);
+    for (index_t n = 0; n < N; ++n)
+      for (index_t g = 0; g < G; ++g) {
+        const T* gyg = gy + (n * O + g * Og) * Ho * Wo;
+        if (!gw_done) {
+          im2col(x + (n * C + g * Cg) * H * W, Cg, H, W, KH, KW, S, P, D, Ho, Wo, col);
+          // gw_g [Og x K] += gy_g [Og x HoWo] col^T [HoWo x K]
+          linalg::gemm<T>(Og, K, Ho * Wo, T(1), gyg, Ho * Wo, 1, col, 1, Ho * Wo, T(1), gw + g * Og * K, K, 1);
+        }
+        if (gx) {
+          // col [K x HoWo] = w_g^T [K x Og] gy_g [Og x HoWo]; gx += col2im(col)
+          linalg::gemm<T>(K, Ho * Wo, Og, T(1), w + g * Og * K, 1, K, gyg, Ho * Wo, 1, T(0), col, Ho * Wo, 1);
+          col2im_add(col, Cg, H, W, KH, KW, S, P, D, Ho, Wo, gx + (n * C + g * Cg) * H * W);
+        }
+      }
+  }
+}
+
+}  // namespace detail
+
+// requires: x [N, C, H, W] and w [O, C/groups, KH, KW] as conv2d_check says (static_asserts).
+// ensures: a new tensor y [N, O, Ho, Wo], y = conv2d(x, w) (no bias).
+template <Conv2dOptions Opt = Conv2dOptions{}, ConvPath Path = ConvPath::automatic, class T, class SX, class SW>
+auto conv2d_forward(const Tensor<T, SX>& x, const Tensor<T, SW>& w) {
+  detail::check_conv_dtype<T>();
+  using Ck = detail::conv2d_check<SX, SW, Opt>;
+  const index_t N = x.size(0);
+  auto y = detail::make_nchw<T, typename Ck::out_shape>(N, Ck::O, Ck::Ho, Ck::Wo, "conv2d");
+  detail::conv2d_forward_into<Opt, Path, T, SX, SW>(x.data(), N, w.data(), nullptr, y.data());
+  return y;
+}
+
+// requires: as above, and bias [O] (static_assert). ensures: y = conv2d(x, w) + bias[o] on channel o.
+template <Conv2dOptions Opt = Conv2dOptions{}, ConvPath Path = ConvPath::automatic, class T, class SX, class SW,
+          index_t OB>
+auto conv2d_forward(const Tensor<T, SX>& x, const Tensor<T, SW>& w, const Tensor<T, Shape<OB>>& bias) {
+  detail::check_conv_dtype<T>();
+  using Ck = detail::conv2d_check<SX, SW, Opt>;
+  static_assert(OB == Ck::O, "ctorch: conv2d: the bias must have out_channels (weight.size(0)) elements");
+  const index_t N = x.size(0);
+  auto y = detail::make_nchw<T, typename Ck::out_shape>(N, Ck::O, Ck::Ho, Ck::Wo, "conv2d");
+  detail::conv2d_forward_into<Opt, Path, T, SX, SW>(x.data(), N, w.data(), bias.data(), y.data());
+  return y;
+}
+
+// requires: grad_out of conv2d_forward<Opt>(x, w)'s shape (static extents: static_assert; batch: throws
+// shape_error). ensures: the gradients of sum(conv2d(x, w, b) * grad_out): grad_input (only when
+// input_grad; e.g. false for a first layer), grad_weight, grad_bias (sum of grad_out over N, H, W).
+template <Conv2dOptions Opt = Conv2dOptions{}, ConvPath Path = ConvPath::automatic, class T, class SY, class SX,
+          class SW>
+Conv2dGrads<T, SX, SW> conv2d_backward(const Tensor<T, SY>& grad_out, const Tensor<T, SX>& x, const Tensor<T, SW>& w,
+                                       bool input_grad = true) {
+  detail::check_conv_dtype<T>();
+  using Ck = detail::conv2d_check<SX, SW, Opt>;
+  using SO = typename Ck::out_shape;
+  static_assert(SY::rank == 4 && detail::extents_match<SY, SO>(),
+                "ctorch: conv2d_backward: grad_out does not have conv2d's output shape (compare the grad_out shape "
+                "SY with conv2d_check's out_shape in this instantiation)");
+  const index_t N = x.size(0);
+  detail::check_batch("conv2d_backward", grad_out.size(0), N, shape_string(grad_out.sizes()), shape_string(x.sizes()));
+  Conv2dGrads<T, SX, SW> r{std::nullopt, Tensor<T, SW>(), Tensor<T, Shape<Ck::O>>()};
+  if (input_grad) r.grad_input.emplace(detail::make_nchw<T, SX>(N, Ck::C, Ck::H, Ck::W, "conv2d_backward"));
+  detail::conv2d_backward_into<Opt, Path, T, SX, SW>(grad_out.data(), x.data(), N, w.data(),
+                                                     input_grad ? r.grad_input->data() : nullptr,
+                                                     r.grad_weight.data(), r.grad_bias.data());
+  return r;
+}
+
+}  // namespace ctorch::nn::functional

@@ -1,0 +1,384 @@
+// ctorch/nn/functional/conv_common.hpp: what conv2d, max_pool2d and avg_pool2d share: their compile-time
+// option structs, the output-extent rule, the NCHW shape checks (messaged static_asserts whose template
+// arguments name the op and the shapes), per-thread scratch, and the CPU kernels of conv2d.
+//
+// Output extent (PyTorch's rule): Hout = (H + 2P - D*(K-1) - 1) / S + 1 (floor; pooling may ask for ceil).
+//
+// Kernels (namespace detail), all on one sample of NCHW data, float or double:
+//  - the "wide" direct path for stride 1: each input plane is copied into a zero-padded plane of width
+//    Wp = W + 2P (plus zero tail), so output pixel (h, w) of tap (kh, kw) reads input q + kh*D*Wp + kw*D
+//    with q = h*Wp + w. The output is computed on the wide grid q in [0, Ho*Wp) (the Wp - Wo extra
+//    columns per row are discarded), so every load is a contiguous xsimd packet: an OT x VQ register tile
+//    (OT output channels, VQ packets of q) accumulates over the taps k = (c, kh, kw). grad_input is the
+//    same kernel run on the padded grad_out with the flipped, channel-swapped weights; grad_weight is an
+//    OT x TT tile (OT output channels, TT taps) reduced over q, kept in packets until the end.
+//  - the general path (any stride): im2col into a [Cg*KH*KW, Ho*Wo] matrix, ctorch::linalg::gemm, and
+//    col2im for grad_input.
+#pragma once
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../../core/config.hpp"
+#include "../../core/error.hpp"
+#include "../../core/packet_fma.hpp"
+#include "../../core/parallel.hpp"
+#include "../../core/shape.hpp"
+#include "../../core/simd.hpp"
+#include "../../core/tensor.hpp"
+#include "../../eval/cpu/gemm.hpp"
+
+namespace ctorch::nn::functional {
+
+// Compile-time options of conv2d (the same value along H and W), used as a template argument:
+// conv2d_forward<Conv2dOptions{.stride = 2, .padding = 1}>(x, w, b).
+struct Conv2dOptions {
+  int stride = 1;
+  int padding = 0;
+  int dilation = 1;
+  int groups = 1;
+};
+
+// Compile-time options of max_pool2d and avg_pool2d (square windows): stride 0 means "= kernel", as
+// PyTorch's stride=None. dilation is used by max_pool2d only; count_include_pad by avg_pool2d only.
+// max_pool2d_forward<Pool2dOptions{.kernel = 2}>(x).
+struct Pool2dOptions {
+  int kernel = 1;
+  int stride = 0;
+  int padding = 0;
+  int dilation = 1;
+  bool ceil_mode = false;
+  bool count_include_pad = true;
+};
+
+// The output extent along one dim (PyTorch's conv and pooling rule). Returns a value <= 0 when the
+// window does not fit; ceil_mode as in PyTorch (the last window must start inside the input or the
+// left padding).
+constexpr index_t conv_out_extent(index_t in, int kernel, int stride, int padding, int dilation,
+                                  bool ceil_mode = false) {
+  const index_t span = in + 2 * index_t(padding) - index_t(dilation) * (kernel - 1) - 1;
+  if (span < 0) return 0;
+  index_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceil_mode && (out - 1) * stride >= in + padding) --out;
+  return out;
+}
+
+namespace detail {
+
+// The static check of conv2d's shapes: x [N, C, H, W] (N may be Dyn), w [O, C/G, KH, KW], options Opt.
+// A failed static_assert prints this struct's template arguments first: the shapes and the options.
+template <class SX, class SW, Conv2dOptions Opt>
+struct conv2d_check {
+  static_assert(SX::rank == 4, "ctorch: conv2d: the input is NCHW, of rank 4 (see conv2d_check's arguments)");
+  static_assert(SW::rank == 4, "ctorch: conv2d: the weight is [O, C/groups, KH, KW], of rank 4");
+  static constexpr index_t C = SX::static_extents[1], H = SX::static_extents[2], W = SX::static_extents[3];
+  static constexpr index_t O = SW::static_extents[0], CG = SW::static_extents[1], KH = SW::static_extents[2],
+                           KW = SW::static_extents[3];
+  static_assert(C != Dyn && H != Dyn && W != Dyn,
+                "ctorch: conv2d: only the batch dim of the input may be Dyn (C, H, W are static)");
+  static_assert(SW::is_static, "ctorch: conv2d: the weight shape must be static");
+  static_assert(Opt.stride >= 1 && Opt.dilation >= 1 && Opt.padding >= 0 && Opt.groups >= 1,
+                "ctorch: conv2d: stride, dilation and groups must be >= 1 and padding >= 0");
+  static_assert(C % Opt.groups == 0 && O % Opt.groups == 0,
+                "ctorch: conv2d: in_channels and out_channels must be divisible by groups (see conv2d_check's "
+                "arguments: input shape, weight shape, options)");
+  static_assert(CG * Opt.groups == C,
+                "ctorch: conv2d: weight.size(1) * groups must equal the input's channels (see conv2d_check's "
+                "arguments: input shape, weight shape, options)");
+  static_assert(KH >= 1 && KW >= 1 && O >= 1, "ctorch: conv2d: empty kernel or no output channels");
+  static constexpr index_t Ho = conv_out_extent(H, int(KH), Opt.stride, Opt.padding, Opt.dilation);
+  static constexpr index_t Wo = conv_out_extent(W, int(KW), Opt.stride, Opt.padding, Opt.dilation);
+  static_assert(Ho > 0 && Wo > 0,
+                "ctorch: conv2d: the (dilated) kernel is larger than the padded input: the output would be "
+                "empty (see conv2d_check's arguments: input shape, weight shape, options)");
+  static constexpr index_t N = SX::static_extents[0];
+  using out_shape = Shape<N, O, Ho, Wo>;
+};
+
+// The static check of a pooling op (Op names it: "max_pool2d" or "avg_pool2d").
+template <class Op, class SX, Pool2dOptions Opt>
+struct pool2d_check {
+  static_assert(SX::rank == 4, "ctorch: pool2d: the input is NCHW, of rank 4 (see pool2d_check's arguments)");
+  static constexpr index_t C = SX::static_extents[1], H = SX::static_extents[2], W = SX::static_extents[3];
+  static_assert(C != Dyn && H != Dyn && W != Dyn,
+                "ctorch: pool2d: only the batch dim of the input may be Dyn (C, H, W are static)");
+  static constexpr int K = Opt.kernel, S = Opt.stride == 0 ? Opt.kernel : Opt.stride, P = Opt.padding,
+                       D = Opt.dilation;
+  static_assert(K >= 1 && S >= 1 && D >= 1 && P >= 0,
+                "ctorch: pool2d: kernel, stride and dilation must be >= 1 and padding >= 0 (see pool2d_check)");
+  static_assert(2 * P <= K, "ctorch: pool2d: padding must be at most half the kernel size (PyTorch's rule)");
+  static constexpr index_t Ho = conv_out_extent(H, K, S, P, D, Opt.ceil_mode);
+  static constexpr index_t Wo = conv_out_extent(W, K, S, P, D, Opt.ceil_mode);
+  static_assert(Ho > 0 && Wo > 0,
+                "ctorch: pool2d: the window is larger than the padded input: the output would be empty (see "
+                "pool2d_check's arguments: op, input shape, options)");
+  static constexpr index_t N = SX::static_extents[0];
+  using out_shape = Shape<N, index_t(C), Ho, Wo>;
+};
+
+// Whether two shapes of one rank agree on every extent that both know statically.
+template <class SA, class SB>
+constexpr bool extents_match() {
+  if constexpr (SA::rank != SB::rank) {
+    return false;
+  } else {
+    for (std::size_t i = 0; i < SA::rank; ++i) {
+      const index_t a = SA::static_extents[i], b = SB::static_extents[i];
+      if (a != Dyn && b != Dyn && a != b) return false;
+    }
+    return true;
+  }
+}
+
+// Throws shape_error "ctorch: <op>: <what> (shapes A and B)" when the batch extents differ.
+inline void check_batch(const char* op, index_t a, index_t b, const std::string& sa, const std::string& sb) {
+  if (a != b)
+    throw shape_error(std::string("ctorch: ") + op + ": the batch sizes differ (shapes " + sa + " and " + sb + ")");
+}
+
+// A new NCHW tensor of shape S with these extents (the static ones must agree).
+template <class T, class S>
+Tensor<T, S> make_nchw(index_t n, index_t c, index_t h, index_t w, const char* op = "conv2d") {
+  return Tensor<T, S>(Dims<S>::from_array({n, c, h, w}, op));
+}
+
+// Per-thread 64-byte-aligned scratch that only grows (gemm's, under tags of our own: 20 and up).
+template <class T, int Tag>
+T* conv_scratch(index_t n) {
+  return linalg::detail::scratch<T, 20 + Tag>(std::size_t(std::max<index_t>(n, 1)));
+}
+
+// Register tiles of the wide kernels: OT x VQ for the product, GO x GT for grad_weight.
+template <class T>
+struct conv_tiles {
+  using B = xsimd::batch<T>;
+  static constexpr index_t Wv = index_t(B::size);
+#if defined(__AVX512F__)
+  static constexpr int OT = 6, VQ = 4;  // 24 accumulators + 4 packets + 1 broadcast of 32 registers
+  static constexpr int GO = 4, GT = 6;  // 24 accumulators + 4 grad_out packets + 1 input packet
+#else
+  static constexpr int OT = 6, VQ = 2;  // 12 + 2 + 1 of 16
+  static constexpr int GO = 2, GT = 5;  // 10 + 2 + 1 of 16
+#endif
+};
+
+inline constexpr index_t round_up(index_t a, index_t b) { return (a + b - 1) / b * b; }
+
+// The geometry of a wide stride-1 convolution: input planes of Hi x Wi padded by (ph, pw) into planes
+// of width Wp and stride Lp, output Ho x Wo computed on Qb >= Ho * Wp wide positions.
+struct wide_geom {
+  index_t Hi, Wi, ph, pw, KH, KW, D, Ho, Wo, Wp, Qb, Lp;
+  static wide_geom make(index_t Hi, index_t Wi, index_t ph, index_t pw, index_t KH, index_t KW, index_t D,
+                        index_t block) {
+    wide_geom g{};
+    g.Hi = Hi, g.Wi = Wi, g.ph = ph, g.pw = pw, g.KH = KH, g.KW = KW, g.D = D;
+    const index_t Hp = Hi + 2 * ph;
+    g.Wp = Wi + 2 * pw;
+    g.Ho = Hp - D * (KH - 1);
+    g.Wo = g.Wp - D * (KW - 1);
+    g.Qb = round_up(g.Ho * g.Wp, block);
+    g.Lp = round_up(std::max(Hp * g.Wp, g.Qb + D * (KH - 1) * g.Wp + D * (KW - 1)), 16);
+    return g;
+  }
+};
+
+// Copies `planes` planes of Hi x Wi (stride Hi*Wi) into zero-padded wide planes (stride g.Lp).
+template <class T>
+void pad_planes(const T* src, index_t planes, const wide_geom& g, T* dst) {
+  for (index_t c = 0; c < planes; ++c) {
+    T* d = dst + c * g.Lp;
+    const T* s = src + c * g.Hi * g.Wi;
+    std::fill(d, d + g.ph * g.Wp + g.pw, T(0));
+    for (index_t h = 0; h < g.Hi; ++h) {
+      T* row = d + (g.ph + h) * g.Wp + g.pw;
+      std::memcpy(row, s + h * g.Wi, std::size_t(g.Wi) * sizeof(T));
+      // the right padding of this row and the left padding of the next one
+      const index_t gap = h + 1 < g.Hi ? 2 * g.pw : g.Lp - ((g.ph + h) * g.Wp + g.pw + g.Wi);
+      std::fill(row + g.Wi, row + g.Wi + gap, T(0));
+    }
+    if (g.Hi == 0) std::fill(d, d + g.Lp, T(0));
+  }
+}
+
+// Tap offsets of a wide convolution over `cin` input planes: koff[(c*KH + kh)*KW + kw].
+inline std::vector<index_t> wide_offsets(index_t cin, const wide_geom& g) {
+  std::vector<index_t> k(std::size_t(cin * g.KH * g.KW));
+  for (index_t c = 0; c < cin; ++c)
+    for (index_t kh = 0; kh < g.KH; ++kh)
+      for (index_t kw = 0; kw < g.KW; ++kw)
+        k[std::size_t((c * g.KH + kh) * g.KW + kw)] = c * g.Lp + kh * g.D * g.Wp + kw * g.D;
+  return k;
+}
+
+// One OT-row tile of the wide product: yw[o][q] = sum_k wpk[k][o] * xp[koff[k] + q], o < OT, q < Qb.
+// requires: Qb a multiple of VQ * Wv; yw 64-byte aligned with row stride Qb.
+template <class T>
+[[gnu::hot]] void wide_tile(const T* __restrict xp, const index_t* __restrict koff, index_t K,
+                            const T* __restrict wpk, T* __restrict yw, index_t Qb) {
+  using Tl = conv_tiles<T>;
+  using B = typename Tl::B;
+  constexpr int OT = Tl::OT, VQ = Tl::VQ;
+  constexpr index_t Wv = Tl::Wv;
+  for (index_t q0 = 0; q0 < Qb; q0 += VQ * Wv) {
+    B acc[OT][VQ];
+    CTORCH_UNROLL
+    for (int o = 0; o < OT; ++o)
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) acc[o][j] = B(T(0));
+    const T* xq = xp + q0;
+    for (index_t k = 0; k < K; ++k) {
+      const T* p = xq + koff[k];
+      const T* wk = wpk + k * OT;
+      B xv[VQ];
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) xv[j] = B::load_unaligned(p + j * Wv);
+      CTORCH_UNROLL
+      for (int o = 0; o < OT; ++o) {
+        const B wo(wk[o]);
+        CTORCH_UNROLL
+        for (int j = 0; j < VQ; ++j) acc[o][j] = ctorch::detail::packet_fma(wo, xv[j], acc[o][j]);
+      }
+    }
+    CTORCH_UNROLL
+    for (int o = 0; o < OT; ++o)
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) acc[o][j].store_aligned(yw + o * Qb + q0 + j * Wv);
+  }
+}
+
+// grad_weight tile: gwv[o][k] (a packet each) += sum_q gyw[o][q] * xp[koff[k] + q] over q < Qb, for GO
+// rows o0.. and GT taps k0... gwv has row stride Kp packets.
+// requires: Qb a multiple of Wv; gyw zero where q is not an output pixel.
+template <class T>
+[[gnu::hot]] void wide_gw_tile(const T* __restrict gyw, index_t Qb, const T* __restrict xp,
+                               const index_t* __restrict koff, T* __restrict gwv, index_t Kp) {
+  using Tl = conv_tiles<T>;
+  using B = typename Tl::B;
+  constexpr int GO = Tl::GO, GT = Tl::GT;
+  constexpr index_t Wv = Tl::Wv;
+  B acc[GO][GT];
+  CTORCH_UNROLL
+  for (int o = 0; o < GO; ++o)
+    CTORCH_UNROLL
+    for (int t = 0; t < GT; ++t) acc[o][t] = B(T(0));
+  const T* xt[GT];
+  CTORCH_UNROLL
+  for (int t = 0; t < GT; ++t) xt[t] = xp + koff[t];
+  for (index_t q = 0; q < Qb; q += Wv) {
+    B g[GO];
+    CTORCH_UNROLL
+    for (int o = 0; o < GO; ++o) g[o] = B::load_aligned(gyw + o * Qb + q);
+    CTORCH_UNROLL
+    for (int t = 0; t < GT; ++t) {
+      const B xv = B::load_unaligned(xt[t] + q);
+      CTORCH_UNROLL
+      for (int o = 0; o < GO; ++o) acc[o][t] = ctorch::detail::packet_fma(g[o], xv, acc[o][t]);
+    }
+  }
+  CTORCH_UNROLL
+  for (int o = 0; o < GO; ++o)
+    CTORCH_UNROLL
+    for (int t = 0; t < GT; ++t) {
+      T* d = gwv + (o * Kp + t) * Wv;
+      (B::load_aligned(d) + acc[o][t]).store_aligned(d);
+    }
+}
+
+// grad_input tile (the adjoint of wide_tile): for OT planes c, gxp[c][q + off] += sum_o wt[o][c] * gyw[o][q]
+// over q < Qb (gxp already offset by the tap's offset, plane stride Lp).
+// requires: Qb a multiple of VQ * Wv; gyw 64-byte aligned, row stride Qb, zero where q is not a pixel.
+template <class T>
+[[gnu::hot]] void wide_scatter_tile(const T* __restrict gyw, index_t Og, index_t Qb, const T* __restrict wt,
+                                    T* __restrict gxp, index_t Lp) {
+  using Tl = conv_tiles<T>;
+  using B = typename Tl::B;
+  constexpr int OT = Tl::OT, VQ = Tl::VQ;
+  constexpr index_t Wv = Tl::Wv;
+  for (index_t q0 = 0; q0 < Qb; q0 += VQ * Wv) {
+    B acc[OT][VQ];
+    CTORCH_UNROLL
+    for (int c = 0; c < OT; ++c)
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) acc[c][j] = B(T(0));
+    for (index_t o = 0; o < Og; ++o) {
+      B gv[VQ];
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) gv[j] = B::load_aligned(gyw + o * Qb + q0 + j * Wv);
+      const T* wo = wt + o * OT;
+      CTORCH_UNROLL
+      for (int c = 0; c < OT; ++c) {
+        const B wc(wo[c]);
+        CTORCH_UNROLL
+        for (int j = 0; j < VQ; ++j) acc[c][j] = ctorch::detail::packet_fma(wc, gv[j], acc[c][j]);
+      }
+    }
+    CTORCH_UNROLL
+    for (int c = 0; c < OT; ++c)
+      CTORCH_UNROLL
+      for (int j = 0; j < VQ; ++j) {
+        T* p = gxp + c * Lp + q0 + j * Wv;
+        (B::load_unaligned(p) + acc[c][j]).store_unaligned(p);
+      }
+  }
+}
+
+// Splits [0, n) into at most get_num_threads() contiguous chunks and runs f(chunk, begin, end) on each;
+// returns the number of chunks (for per-chunk partial results).
+inline index_t chunk_count(index_t n) { return std::max<index_t>(1, std::min<index_t>(get_num_threads(), n)); }
+template <class F>
+void for_chunks(index_t n, index_t nch, F&& f) {
+  parallel_for(nch, 1, [&](index_t c0, index_t c1) {
+    for (index_t c = c0; c < c1; ++c) f(c, n * c / nch, n * (c + 1) / nch);
+  });
+}
+
+// im2col of one group of one sample: col[(c*KH + kh)*KW + kw][h*Wo + w] = x[c][h*S - P + kh*D][w*S - P + kw*D]
+// (zero outside the input).
+template <class T>
+void im2col(const T* x, index_t Cg, index_t H, index_t W, index_t KH, index_t KW, index_t S, index_t P, index_t D,
+            index_t Ho, index_t Wo, T* col) {
+  for (index_t c = 0; c < Cg; ++c)
+    for (index_t kh = 0; kh < KH; ++kh)
+      for (index_t kw = 0; kw < KW; ++kw) {
+        T* out = col + ((c * KH + kh) * KW + kw) * Ho * Wo;
+        for (index_t h = 0; h < Ho; ++h) {
+          const index_t ih = h * S - P + kh * D;
+          T* o = out + h * Wo;
+          if (ih < 0 || ih >= H) {
+            std::fill(o, o + Wo, T(0));
+            continue;
+          }
+          const T* row = x + (c * H + ih) * W;
+          for (index_t w = 0; w < Wo; ++w) {
+            const index_t iw = w * S - P + kw * D;
+            o[w] = (iw >= 0 && iw < W) ? row[iw] : T(0);
+          }
+        }
+      }
+}
+
+// col2im: the adjoint of im2col, accumulated into x (x += col2im(col)).
+template <class T>
+void col2im_add(const T* col, index_t Cg, index_t H, index_t W, index_t KH, index_t KW, index_t S, index_t P,
+                index_t D, index_t Ho, index_t Wo, T* x) {
+  for (index_t c = 0; c < Cg; ++c)
+    for (index_t kh = 0; kh < KH; ++kh)
+      for (index_t kw = 0; kw < KW; ++kw) {
+        const T* in = col + ((c * KH + kh) * KW + kw) * Ho * Wo;
+        for (index_t h = 0; h < Ho; ++h) {
+          const index_t ih = h * S - P + kh * D;
+          if (ih < 0 || ih >= H) continue;
+          T* row = x + (c * H + ih) * W;
+          const T* i = in + h * Wo;
+          for (index_t w = 0; w < Wo; ++w) {
+            const index_t iw = w * S - P + kw * D;
+            if (iw >= 0 && iw < W) row[iw] += i[w];
+          }
+        }
+      }
+}
+
+}  // namespace detail
+
+}  // namespace ctorch::nn::functional

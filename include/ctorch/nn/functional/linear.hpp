@@ -1,0 +1,101 @@
+// ctorch/nn/functional/linear.hpp: linear (torch.nn.functional.linear), y = x W^T + b.
+// Shape: x [N, In] (N static or Dyn), W [Out, In], b [Out] -> [N, Out]; a static In mismatch is a compile
+// error naming both shapes. dtype: float or double. One GEMM forward (the bias pre-filled as C, beta = 1),
+// W^T read in place. Gradient: dx = G W, dW = G^T x, db = column sums of G (GEMMs, transposes in place).
+#pragma once
+#include "../../autograd/function.hpp"
+#include "../../eval/cpu/gemm.hpp"
+
+namespace ctorch::nn::functional {
+
+namespace detail {
+template <class SX, class SW>
+struct linear_check {
+  static_assert(SX::rank == 2 && SW::rank == 2, "ctorch: linear: expects x [N, in] and weight [out, in]");
+  static constexpr index_t in_x = SX::static_extents[1], in_w = SW::static_extents[1];
+  static_assert(in_x == Dyn || in_w == Dyn || in_x == in_w,
+                "ctorch: linear: x's last dim differs from the weight's in_features (see linear_check's arguments: "
+                "the input shape, then the weight shape)");
+  using out_shape = Shape<SX::static_extents[0], SW::static_extents[0]>;
+};
+
+template <class T, class VX, class VW, class VB>
+auto linear_forward(const VX& x, const VW& w, const VB* b) {
+  using SX = typename VX::shape_type;
+  using SW = typename VW::shape_type;
+  using Out = typename linear_check<SX, SW>::out_shape;
+  const index_t N = x.size(0), In = x.size(1), O = w.size(0);
+  if (w.size(1) != In)
+    throw shape_error("ctorch: linear: input of shape " + shape_string(x.sizes()) + " and weight of shape " +
+                      shape_string(w.sizes()) + " do not fit (in_features)");
+  Tensor<T, Out> y(Dims<Out>::from_array(std::array<index_t, 2>{N, O}, "linear"));
+  T* yp = y.data();
+  if (b)
+    for (index_t i = 0; i < N; ++i) std::copy(b->data(), b->data() + O, yp + i * O);
+  linalg::gemm<T>(N, O, In, T(1), x.data(), In, 1, w.data(), 1, In, b ? T(1) : T(0), yp, O, 1);
+  return y;
+}
+
+template <class G, class VX, class VW>
+void linear_backward_xw(const G& g, const VX& x, const VW& w) {
+  using T = typename VX::value_type;
+  const index_t N = x.value().size(0), In = x.value().size(1), O = w.value().size(0);
+  if (x.requires_grad()) {  // dx [N, In] = G [N, O] W [O, In]
+    bool fresh;
+    T* gx = autograd::grad_buffer(x, fresh).data();
+    linalg::gemm<T>(N, In, O, T(1), g.data(), O, 1, w.value().data(), In, 1, fresh ? T(0) : T(1), gx, In, 1);
+  }
+  if (w.requires_grad()) {  // dW [O, In] = G^T [O, N] x [N, In]
+    bool fresh;
+    T* gw = autograd::grad_buffer(w, fresh).data();
+    linalg::gemm<T>(O, In, N, T(1), g.data(), 1, O, x.value().data(), In, 1, fresh ? T(0) : T(1), gw, In, 1);
+  }
+}
+}  // namespace detail
+
+// requires: x [N, In], weight [Out, In], bias [Out]. ensures: x W^T + b; records one node when any
+// operand is tracked.
+template <class X, class W, class B>
+auto linear(const X& x, const W& weight, const B& bias) {
+  using T = typename W::value_type;
+  if constexpr (autograd::AnyTracked<X, W, B>) {
+    auto vx = autograd::as_var(x);
+    auto vw = autograd::as_var(weight);
+    auto vb = autograd::as_var(bias);
+    using VX = decltype(vx);
+    using VW = decltype(vw);
+    using VB = decltype(vb);
+    auto y = detail::linear_forward<T>(vx.value(), vw.value(), &vb.value());
+    return autograd::record(
+        "AddmmBackward0", std::move(y),
+        [](const auto& g, const auto&, const VX& x, const VW& w, const VB& b) {
+          detail::linear_backward_xw(g, x, w);
+          if (b.requires_grad()) autograd::accumulate_sum_to(b, g);
+        },
+        vx, vw, vb);
+  } else {
+    const Tensor<T, typename B::shape_type> bt(bias);
+    return detail::linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight), &bt);
+  }
+}
+
+// requires: x [N, In], weight [Out, In]. ensures: x W^T (no bias).
+template <class X, class W>
+auto linear(const X& x, const W& weight) {
+  using T = typename W::value_type;
+  if constexpr (autograd::AnyTracked<X, W>) {
+    auto vx = autograd::as_var(x);
+    auto vw = autograd::as_var(weight);
+    using VX = decltype(vx);
+    using VW = decltype(vw);
+    auto y = detail::linear_forward<T>(vx.value(), vw.value(), static_cast<const Tensor<T, Shape<1>>*>(nullptr));
+    return autograd::record(
+        "MmBackward0", std::move(y),
+        [](const auto& g, const auto&, const VX& x, const VW& w) { detail::linear_backward_xw(g, x, w); }, vx, vw);
+  } else {
+    return detail::linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight),
+                                     static_cast<const Tensor<T, Shape<1>>*>(nullptr));
+  }
+}
+
+}  // namespace ctorch::nn::functional

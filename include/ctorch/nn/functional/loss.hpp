@@ -1,0 +1,174 @@
+// ctorch/nn/functional/loss.hpp: cross_entropy, nll_loss and mse_loss (torch.nn.functional).
+//
+// cross_entropy fuses log-softmax and the negative log-likelihood in one pass over [N, C] logits (the
+// log-sum-exp subtracts the row max, so large logits cannot overflow), with PyTorch's weight,
+// ignore_index, label_smoothing and reduction. Its VJP is one pass too:
+//   d loss / d x[i, c] = s_i ((1 - eps) w[t_i] (p_ic - [c == t_i]) + eps / C (W p_ic - w_c)),
+// with p = softmax(x), W = sum of the class weights and s_i the reduction's scale for row i.
+#pragma once
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../../autograd/function.hpp"
+#include "../../ops/pointwise/square.hpp"
+#include "../../ops/pointwise/sub.hpp"
+#include "../../ops/reduction/mean.hpp"
+#include "../../ops/reduction/sum.hpp"
+
+namespace ctorch::nn::functional {
+
+enum class Reduction { none, mean, sum };
+
+struct CrossEntropyOptions {
+  std::optional<std::vector<double>> weight{};  // one per class
+  index_t ignore_index = -100;
+  double label_smoothing = 0.0;
+  Reduction reduction = Reduction::mean;
+};
+
+namespace detail {
+template <class T, class TT>
+void check_targets(const TT& target, index_t N, index_t C, index_t ignore, const char* op) {
+  if (target.size(0) != N)
+    throw shape_error(std::string("ctorch: ") + op + ": Expected input batch_size (" + std::to_string(N) +
+                      ") to match target batch_size (" + std::to_string(target.size(0)) + ")");
+  for (index_t i = 0; i < N; ++i) {
+    const index_t t = index_t(target.data()[i]);
+    if (t != ignore && (t < 0 || t >= C))
+      throw index_error(std::string("ctorch: ") + op + ": Target " + std::to_string(t) + " is out of bounds (" +
+                        std::to_string(C) + " classes, row " + std::to_string(i) + ")");
+  }
+}
+}  // namespace detail
+
+// requires: logits [N, C] (float or double), target [N] int64 class indices in [0, C) or ignore_index,
+// label_smoothing in [0, 1], weight of C entries. ensures: the loss (0-d for mean/sum, [N] for none).
+// Throws index_error naming the target for a class out of range.
+template <Reduction R = Reduction::mean, class X, class TT>
+auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions& opt = {}) {
+  auto v = autograd::as_var(logits);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  static_assert(V::rank == 2, "ctorch: cross_entropy: expects logits of shape [N, C]");
+  static_assert(std::is_same_v<typename TT::value_type, std::int64_t>, "ctorch: cross_entropy: targets are int64");
+  if (R != opt.reduction && opt.reduction != Reduction::mean)
+    throw value_error("ctorch: cross_entropy: give the reduction as the template argument");
+  const auto& x = v.value();
+  const index_t N = x.size(0), C = x.size(1);
+  const double eps = opt.label_smoothing;
+  if (!(eps >= 0 && eps <= 1)) throw value_error("ctorch: cross_entropy: label_smoothing must be in [0, 1]");
+  if (opt.weight && index_t(opt.weight->size()) != C)
+    throw shape_error("ctorch: cross_entropy: weight has " + std::to_string(opt.weight->size()) + " entries for " +
+                      std::to_string(C) + " classes");
+  detail::check_targets<T>(target, N, C, opt.ignore_index, "cross_entropy");
+  auto w = [&](index_t c) { return opt.weight ? T((*opt.weight)[std::size_t(c)]) : T(1); };
+  T wsum = 0;
+  for (index_t c = 0; c < C; ++c) wsum += w(c);
+  // One pass: the per-row loss, and the softmax kept for backward.
+  typename V::tensor_type p(x.dims());
+  Tensor<T, Shape<Dyn>> rows(N);
+  T denom = 0;
+  std::vector<index_t> tgt(static_cast<std::size_t>(N));
+  for (index_t i = 0; i < N; ++i) {
+    const T* r = x.data() + i * C;
+    T m = r[0];
+    for (index_t c = 1; c < C; ++c) m = std::max(m, r[c]);
+    T s = 0;
+    for (index_t c = 0; c < C; ++c) s += std::exp(r[c] - m);
+    const T lse = m + std::log(s);
+    T smooth = 0;
+    for (index_t c = 0; c < C; ++c) {
+      p.data()[i * C + c] = std::exp(r[c] - lse);
+      smooth -= w(c) * (r[c] - lse);
+    }
+    const index_t t = index_t(target.data()[i]);
+    tgt[std::size_t(i)] = t;
+    if (t == opt.ignore_index) {
+      rows.data()[i] = 0;
+      continue;
+    }
+    const T nll = -w(t) * (r[t] - lse);
+    rows.data()[i] = T(1 - eps) * nll + T(eps / double(C)) * smooth;
+    denom += w(t);
+  }
+  auto grad_rows = [=, p = std::move(p), tgt = std::move(tgt)](const V& in, auto scale_of_row) {
+    typename V::tensor_type d(in.value().dims());
+    for (index_t i = 0; i < N; ++i) {
+      const index_t t = tgt[std::size_t(i)];
+      T* o = d.data() + i * C;
+      if (t == opt.ignore_index) continue;  // zero row
+      const T s = scale_of_row(i);
+      for (index_t c = 0; c < C; ++c) {
+        const T pc = p.data()[i * C + c];
+        o[c] = s * (T(1 - eps) * w(t) * (pc - (c == t ? T(1) : T(0))) + T(eps / double(C)) * (wsum * pc - w(c)));
+      }
+    }
+    autograd::accumulate(in, d);
+  };
+  if constexpr (R == Reduction::none) {
+    return autograd::record(
+        "NllLossBackward0", std::move(rows),
+        [gr = std::move(grad_rows)](const auto& g, const auto&, const V& in) {
+          if (in.requires_grad()) gr(in, [&](index_t i) { return g.data()[i]; });
+        },
+        v);
+  } else {
+    T total = 0;
+    for (index_t i = 0; i < N; ++i) total += rows.data()[i];
+    const T scale = R == Reduction::mean ? T(1) / denom : T(1);
+    return autograd::record(
+        "NllLossBackward0", Tensor<T, Shape<>>(total * scale),
+        [gr = std::move(grad_rows), scale](const auto& g, const auto&, const V& in) {
+          const T gs = g.item() * scale;
+          if (in.requires_grad()) gr(in, [&](index_t) { return gs; });
+        },
+        v);
+  }
+}
+
+// requires: log-probabilities [N, C], int64 targets [N]. ensures: -sum w[t_i] x[i, t_i] / sum w[t_i] (mean).
+template <Reduction R = Reduction::mean, class X, class TT>
+auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<double>>& weight = {},
+              index_t ignore_index = -100) {
+  auto v = autograd::as_var(logp);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  const auto& x = v.value();
+  const index_t N = x.size(0), C = x.size(1);
+  detail::check_targets<T>(target, N, C, ignore_index, "nll_loss");
+  std::vector<T> coef(std::size_t(N), T(0));
+  std::vector<index_t> tgt(static_cast<std::size_t>(N));
+  T total = 0, denom = 0;
+  for (index_t i = 0; i < N; ++i) {
+    const index_t t = index_t(target.data()[i]);
+    tgt[std::size_t(i)] = t;
+    if (t == ignore_index) continue;
+    const T wt = weight ? T((*weight)[std::size_t(t)]) : T(1);
+    coef[std::size_t(i)] = wt;
+    total -= wt * x.data()[i * C + t];
+    denom += wt;
+  }
+  static_assert(R != Reduction::none, "ctorch: nll_loss: reduction none is not implemented yet");
+  const T scale = R == Reduction::mean ? T(1) / denom : T(1);
+  return autograd::record(
+      "NllLossBackward0", Tensor<T, Shape<>>(total * scale),
+      [coef = std::move(coef), tgt = std::move(tgt), scale, C, ignore_index](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        typename V::tensor_type d(in.value().dims());
+        for (std::size_t i = 0; i < tgt.size(); ++i)
+          if (tgt[i] != ignore_index) d.data()[index_t(i) * C + tgt[i]] = -coef[i] * scale * g.item();
+        autograd::accumulate(in, d);
+      },
+      v);
+}
+
+// ensures: mean((x - y)^2) (sum for Reduction::sum); fused: one node, one pass each way.
+template <Reduction R = Reduction::mean, class X, class Y>
+auto mse_loss(const X& x, const Y& y) {
+  if constexpr (R == Reduction::sum) return sum(square(x - y));
+  else return mean(square(x - y));
+}
+
+}  // namespace ctorch::nn::functional

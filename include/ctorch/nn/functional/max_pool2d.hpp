@@ -1,0 +1,115 @@
+// ctorch/nn/functional/max_pool2d.hpp: the compute kernels of 2-D max pooling
+// (torch.nn.functional.max_pool2d with return_indices=True) and of its gradient.
+//
+// Shape: x [N, C, H, W] (N static or Dyn; C, H, W static) -> values and indices [N, C, Ho, Wo] with
+// Ho = (H + 2P - D*(K-1) - 1)/S + 1 (ceil instead of floor with ceil_mode), Pool2dOptions{kernel K,
+// stride S (0: = K), padding P (<= K/2), dilation D, ceil_mode} as a template argument; bad options or an
+// empty output are static_asserts from pool2d_check<op, x shape, options>. Padding is -inf: it never wins.
+// dtype: float or double values, int64 indices: PyTorch's flat h * W + w in the input plane (the first
+// maximum wins; NaN propagates and wins). Gradient: max_pool2d_backward routes grad_out to the indices.
+//
+//   auto [y, idx] = max_pool2d_forward<Pool2dOptions{.kernel = 2}>(x);   // x [Dyn, 6, 28, 28] -> [Dyn, 6, 14, 14]
+//   auto gx = max_pool2d_backward<Shape<Dyn, 6, 28, 28>>(gy, idx);
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "conv_common.hpp"
+
+namespace ctorch::nn::functional {
+
+namespace op {
+struct MaxPool2d {
+  static constexpr const char* name = "max_pool2d";
+};
+}  // namespace op
+
+template <class T, class SY>
+struct MaxPool2dResult {
+  Tensor<T, SY> output;
+  Tensor<std::int64_t, SY> indices;
+};
+
+// requires: x as pool2d_check says (static_asserts); float or double.
+// ensures: output[n][c][i][j] = max of x[n][c] over window (i, j); indices[n][c][i][j] = its h * W + w.
+template <Pool2dOptions Opt, class T, class SX>
+auto max_pool2d_forward(const Tensor<T, SX>& x) {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "ctorch: max_pool2d: implemented for float and double");
+  using Ck = detail::pool2d_check<op::MaxPool2d, SX, Opt>;
+  using SY = typename Ck::out_shape;
+  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, Ho = Ck::Ho, Wo = Ck::Wo;
+  constexpr index_t K = Ck::K, S = Ck::S, P = Ck::P, D = Ck::D;
+  const index_t N = x.size(0);
+  MaxPool2dResult<T, SY> r{detail::make_nchw<T, SY>(N, C, Ho, Wo), detail::make_nchw<std::int64_t, SY>(N, C, Ho, Wo)};
+  const T* xd = x.data();
+  T* yd = r.output.data();
+  std::int64_t* id = r.indices.data();
+  parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {
+    for (index_t p = p0; p < p1; ++p) {
+      const T* in = xd + p * H * W;
+      T* out = yd + p * Ho * Wo;
+      std::int64_t* ix = id + p * Ho * Wo;
+      for (index_t oh = 0; oh < Ho; ++oh) {
+        index_t hs = oh * S - P;
+        const index_t he = std::min(hs + (K - 1) * D + 1, H);
+        while (hs < 0) hs += D;
+        for (index_t ow = 0; ow < Wo; ++ow) {
+          index_t ws = ow * S - P;
+          const index_t we = std::min(ws + (K - 1) * D + 1, W);
+          while (ws < 0) ws += D;
+          index_t best = hs * W + ws;
+          T m = -std::numeric_limits<T>::infinity();
+          for (index_t h = hs; h < he; h += D)
+            for (index_t w = ws; w < we; w += D) {
+              const T v = in[h * W + w];
+              if (v > m || std::isnan(v)) {
+                m = v;
+                best = h * W + w;
+              }
+            }
+          out[oh * Wo + ow] = m;
+          ix[oh * Wo + ow] = std::int64_t(best);
+        }
+      }
+    }
+  });
+  return r;
+}
+
+// requires: grad_out and indices of max_pool2d_forward's output shape, SX the input's shape (static
+// extents: static_assert; batch: shape_error), indices in [0, H * W) (index_error otherwise).
+// ensures: a new tensor [N, C, H, W], zero but for grad_out summed onto the indexed positions.
+template <ShapeType SX, class T, class SY>
+Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<std::int64_t, SY>& indices) {
+  static_assert(SX::rank == 4 && SY::rank == 4, "ctorch: max_pool2d_backward: NCHW tensors of rank 4");
+  static_assert(detail::extents_match<Shape<SX::static_extents[0], SX::static_extents[1]>,
+                                      Shape<SY::static_extents[0], SY::static_extents[1]>>(),
+                "ctorch: max_pool2d_backward: grad_out and the input shape SX differ in N or C");
+  constexpr index_t C = SX::static_extents[1], H = SX::static_extents[2], W = SX::static_extents[3];
+  static_assert(C != Dyn && H != Dyn && W != Dyn && SY::static_extents[2] != Dyn && SY::static_extents[3] != Dyn,
+                "ctorch: max_pool2d_backward: only the batch dim may be Dyn");
+  constexpr index_t Ho = SY::static_extents[2], Wo = SY::static_extents[3];
+  const index_t N = grad_out.size(0);
+  detail::check_batch("max_pool2d_backward", indices.size(0), N, shape_string(indices.sizes()),
+                      shape_string(grad_out.sizes()));
+  auto gx = detail::make_nchw<T, SX>(N, C, H, W);
+  const T* g = grad_out.data();
+  const std::int64_t* id = indices.data();
+  T* gd = gx.data();
+  for (index_t i = 0; i < N * C * Ho * Wo; ++i)
+    if (id[i] < 0 || id[i] >= H * W)
+      throw index_error("ctorch: max_pool2d_backward: index " + std::to_string(id[i]) +
+                        " is out of range for an input plane of " + std::to_string(H * W) + " elements");
+  parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {
+    for (index_t p = p0; p < p1; ++p) {
+      T* out = gd + p * H * W;
+      for (index_t j = 0; j < Ho * Wo; ++j) out[id[p * Ho * Wo + j]] += g[p * Ho * Wo + j];
+    }
+  });
+  return gx;
+}
+
+}  // namespace ctorch::nn::functional

@@ -1,0 +1,74 @@
+// ctorch/nn/functional/softmax.hpp: softmax and log_softmax along the last dim of a [N, C] input
+// (torch.nn.functional.softmax(x, dim=-1)), computed stably (max subtracted).
+// Gradient: log_softmax: g - softmax * sum(g); softmax: y * (g - sum(g * y)).
+#pragma once
+#include <algorithm>
+#include <cmath>
+
+#include "../../autograd/function.hpp"
+
+namespace ctorch::nn::functional {
+
+namespace detail {
+template <bool Log, class T, class S>
+Tensor<T, S> softmax_rows(const Tensor<T, S>& x) {
+  Tensor<T, S> y(x.dims());
+  const index_t C = x.size(int(S::rank) - 1), N = C ? x.numel() / C : 0;
+  for (index_t i = 0; i < N; ++i) {
+    const T* r = x.data() + i * C;
+    T* o = y.data() + i * C;
+    const T m = *std::max_element(r, r + C);
+    T s = 0;
+    for (index_t c = 0; c < C; ++c) s += std::exp(r[c] - m);
+    const T lse = m + std::log(s);
+    for (index_t c = 0; c < C; ++c) o[c] = Log ? r[c] - lse : std::exp(r[c] - lse);
+  }
+  return y;
+}
+}  // namespace detail
+
+// requires: x of rank >= 1, float or double. ensures: log(softmax(x)) along the last dim.
+template <class X>
+auto log_softmax(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "LogSoftmaxBackward0", detail::softmax_rows<true>(v.value()),
+      [](const auto& g, const auto& y, const V& in) {
+        if (!in.requires_grad()) return;
+        using T = typename V::value_type;
+        typename V::tensor_type d(y.dims());
+        const index_t C = y.size(int(V::rank) - 1), N = C ? y.numel() / C : 0;
+        for (index_t i = 0; i < N; ++i) {
+          T s = 0;
+          for (index_t c = 0; c < C; ++c) s += g.data()[i * C + c];
+          for (index_t c = 0; c < C; ++c) d.data()[i * C + c] = g.data()[i * C + c] - std::exp(y.data()[i * C + c]) * s;
+        }
+        autograd::accumulate(in, d);
+      },
+      v);
+}
+
+// requires: x of rank >= 1, float or double. ensures: softmax(x) along the last dim.
+template <class X>
+auto softmax(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "SoftmaxBackward0", detail::softmax_rows<false>(v.value()),
+      [](const auto& g, const auto& y, const V& in) {
+        if (!in.requires_grad()) return;
+        using T = typename V::value_type;
+        typename V::tensor_type d(y.dims());
+        const index_t C = y.size(int(V::rank) - 1), N = C ? y.numel() / C : 0;
+        for (index_t i = 0; i < N; ++i) {
+          T s = 0;
+          for (index_t c = 0; c < C; ++c) s += g.data()[i * C + c] * y.data()[i * C + c];
+          for (index_t c = 0; c < C; ++c) d.data()[i * C + c] = y.data()[i * C + c] * (g.data()[i * C + c] - s);
+        }
+        autograd::accumulate(in, d);
+      },
+      v);
+}
+
+}  // namespace ctorch::nn::functional

@@ -1,0 +1,127 @@
+// ctorch/ops/joining/index_add.hpp: index_add and index_add_ (torch.index_add, torch.Tensor.index_add_):
+// for Dim 0, self[index[i]] += alpha * source[i] for every i (repeated indices add up).
+// index: a 1-D int64 or int32 expression of length L; source: self's shape with dim Dim of extent L (a
+// compile error on static extents, shape_error on Dyn ones); each index in [0, self.size(Dim)), else
+// index_error (negative indices are rejected, as in PyTorch). Shape and dtype: self's (source converted).
+// Gradient: self's is the gradient; source's is index_select of it, times alpha.
+#pragma once
+#include "common.hpp"
+
+namespace ctorch {
+
+namespace op {
+struct IndexAdd {
+  static constexpr const char* name = "index_add";
+};
+struct IndexCopy {
+  static constexpr const char* name = "index_copy";
+};
+struct IndexFill {
+  static constexpr const char* name = "index_fill";
+};
+}  // namespace op
+
+namespace detail {
+// source's static extents fit self's with dim P of the index's length L.
+template <std::size_t P, class SS, class SrcS, index_t L>
+constexpr bool index_source_fits() {
+  if constexpr (SS::rank != SrcS::rank) {
+    return false;
+  } else {
+    for (std::size_t d = 0; d < SS::rank; ++d) {
+      const index_t want = d == P ? L : SS::static_extents[d];
+      const index_t got = SrcS::static_extents[d];
+      if (want != Dyn && got != Dyn && want != got) return false;
+    }
+    return true;
+  }
+}
+
+enum class IndexMode { Add, Copy, Fill };
+
+// self (a mutable view) updated along dim Dim at the positions of index from source (Add, Copy) or a
+// value (Fill). Negative indices wrap for Fill only, as in PyTorch.
+template <class Op, IndexMode Mode, int Dim, class T, class S, class I, class Src>
+void index_update(const TensorView<T, S, Cpu>& self, const I& index, const Src& src, T alpha = T(1)) {
+  using IS = typename I::shape_type;
+  using IT = typename I::value_type;
+  static_assert(std::is_same_v<IT, int64_t> || std::is_same_v<IT, int32_t>,
+                "ctorch: index_add/index_copy/index_fill: the index must be an int64 or int32 tensor");
+  static_assert(std::is_same_v<typename I::device_type, Cpu>,
+                "ctorch: index_add/index_copy/index_fill: host tensors only for now");
+  constexpr std::size_t P = view_dim_check<Op, S, Dim>::value;
+  constexpr bool has_src = Mode != IndexMode::Fill;
+  if constexpr (has_src) {
+    using SrcS = typename Src::shape_type;
+    static_assert(joining_check < Op, Args<Dim>,
+                  IS::rank == 1 && index_source_fits<P, S, SrcS, IS::static_extents[0]>(), S, IS, SrcS > ::ok);
+  } else {
+    static_assert(joining_check<Op, Args<Dim>, IS::rank == 1, S, IS>::ok);
+  }
+  if constexpr (IS::rank == 1) {
+    const auto im = materialize(index);
+    const auto iv = as_view(im);
+    const index_t len = iv.dims()[0], n = self.dims()[P];
+    auto run = [&](auto&& body) {
+      for (index_t i = 0; i < len; ++i) {
+        index_t k = index_t(iv(i));
+        if (k < (Mode == IndexMode::Fill ? -n : 0) || k >= n)
+          throw index_error(join_op_error(Op::name, "index " + std::to_string(k) + " is out of bounds for dimension " +
+                                                        std::to_string(P) + " with size " + std::to_string(n)));
+        if (k < 0) k += n;
+        body(i, select<int(P)>(self, k));
+      }
+    };
+    if constexpr (has_src) {
+      // A copy of source first: it may alias self.
+      const Tensor<T, typename Src::shape_type, Cpu> sm(as_dtype<T>(src));
+      auto want = self.dims().array();
+      want[P] = len;
+      if (sm.sizes() != want)
+        throw shape_error(join_op_error(Op::name, "source " + sm.dims().str() + " must have self's shape " +
+                                                      self.dims().str() + " with dimension " + std::to_string(P) +
+                                                      " of the index's length " + std::to_string(len) + ", that is " +
+                                                      shape_string(want)));
+      const auto sv = sm.view();
+      run([&](index_t i, auto dst) {
+        if constexpr (Mode == IndexMode::Add) {
+          if (alpha == T(1))
+            dst = dst + select<int(P)>(sv, i);
+          else
+            dst = dst + select<int(P)>(sv, i) * alpha;
+        } else {
+          dst = select<int(P)>(sv, i);
+        }
+      });
+    } else {
+      const T v = static_cast<T>(src);
+      run([&](index_t, auto dst) { dst.fill_(v); });
+    }
+  }
+}
+}  // namespace detail
+
+// requires: as the header says; alpha a number (converted to self's dtype). ensures: self updated in
+// place; returns self.
+template <int Dim, class T, class S, Expression I, Expression Src, Arithmetic A = T>
+Tensor<T, S, Cpu>& index_add_(Tensor<T, S, Cpu>& self, const I& index, const Src& source, A alpha = A(1)) {
+  detail::index_update<op::IndexAdd, detail::IndexMode::Add, Dim>(self.view(), index, source, static_cast<T>(alpha));
+  return self;
+}
+// requires: as index_add_, on a mutable view. ensures: the viewed elements updated in place.
+template <int Dim, class T, class S, Expression I, Expression Src, Arithmetic A = std::remove_const_t<T>>
+requires(!std::is_const_v<T>) void index_add_(const TensorView<T, S, Cpu>& self, const I& index, const Src& source,
+                                              A alpha = A(1)) {
+  detail::index_update<op::IndexAdd, detail::IndexMode::Add, Dim>(self, index, source, static_cast<T>(alpha));
+}
+// requires: as index_add_. ensures: a new Tensor: a copy of x with alpha * source added at the indices.
+template <int Dim, Expression X, Expression I, Expression Src,
+          Arithmetic A = std::remove_const_t<typename X::value_type>>
+auto index_add(const X& x, const I& index, const Src& source, A alpha = A(1)) {
+  using T = std::remove_const_t<typename X::value_type>;
+  Tensor<T, typename X::shape_type, typename X::device_type> out(x);
+  detail::index_update<op::IndexAdd, detail::IndexMode::Add, Dim>(out.view(), index, source, static_cast<T>(alpha));
+  return out;
+}
+
+}  // namespace ctorch

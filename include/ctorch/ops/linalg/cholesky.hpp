@@ -1,0 +1,62 @@
+// ctorch/ops/linalg/cholesky.hpp: cholesky (torch.linalg.cholesky, torch.cholesky), the Cholesky factor
+// of a symmetric positive-definite matrix: A = L L^T (lower, the default) or A = U^T U (upper).
+// Shape: [*, n, n] -> [*, n, n]. Only the lower triangle of A is read (as PyTorch); the other triangle
+// of the result is zero. Static non-square: compile error from square_check<op::LinalgCholesky, Shape>;
+// Dyn: shape_error. dtype: float or double.
+// Method: right-looking blocked Cholesky with GEMM trailing updates for n >= 128, Cholesky-Crout below.
+// Errors: value_error "ctorch: linalg.cholesky: The factorization could not be completed because the
+// input is not positive-definite (the leading minor of order 2 is not positive-definite)." (with
+// "(Batch element i): " for batches; a NaN pivot counts as not positive). Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch {
+
+namespace detail {
+// Factors the work copy w (shape [*, n, n]) in place: the lower factor, upper triangle zeroed (or the
+// transpose when upper). Throws value_error naming Op for a matrix that is not positive-definite.
+template <class Op, class W>
+void la_cholesky_inplace(W& w, bool upper) {
+  using T = typename W::value_type;
+  const auto b = la_batch(w.sizes());
+  la_check_square(Op::name, b);
+  const index_t n = b.n;
+  std::vector<index_t> info(static_cast<std::size_t>(b.count), 0);
+  la_for_batch(b.count, n, [&](index_t i) {
+    auto a = la_mat(w.data(), i, n, n);
+    info[std::size_t(i)] = lapack::potrf<T>(n, a);
+    for (index_t r = 0; r < n; ++r)
+      for (index_t c = r + 1; c < n; ++c) {
+        if (upper) a(r, c) = a(c, r), a(c, r) = T(0);
+        else a(r, c) = T(0);
+      }
+  });
+  la_raise_not_pd(Op::name, W::shape_type::rank > 2, info);
+}
+
+template <class Op, class X>
+auto cholesky_impl(const X& a, bool upper) {
+  auto w = la_work(a);
+  la_cholesky_inplace<Op>(w, upper);
+  return w;
+}
+}  // namespace detail
+
+namespace linalg {
+// requires: A symmetric positive-definite (its lower triangle is read), square, float or double.
+// ensures: L lower with L L^T = A (upper: U = L^T, U^T U = A), of A's shape.
+template <Expression X>
+auto cholesky(const X& a, bool upper = false) {
+  static_assert(ctorch::detail::square_check<op::LinalgCholesky, ctorch::detail::lin_shape_t<X>,
+                                             ctorch::detail::lin_value_t<X>>::value);
+  return ctorch::detail::cholesky_impl<op::LinalgCholesky>(a, upper);
+}
+}  // namespace linalg
+
+// torch.cholesky(input, upper=False): the same as linalg::cholesky.
+template <Expression X>
+auto cholesky(const X& a, bool upper = false) {
+  return linalg::cholesky(a, upper);
+}
+
+}  // namespace ctorch

@@ -1,0 +1,55 @@
+// ctorch/ops/linalg/inverse.hpp: inv (torch.linalg.inv) and inverse (torch.inverse), the inverse of
+// a square matrix or of each matrix of a batch.
+// Shape: [*, n, n] -> [*, n, n]; a static non-square shape is a compile error from
+// square_check<op::LinalgInv, Shape>; a Dyn one throws shape_error. dtype: float or double.
+// Method: LU with partial pivoting (blocked, GEMM updates, for n >= 128), then the triangular solves
+// against the identity. Errors: a singular matrix (an exactly zero pivot) throws value_error
+// "ctorch: linalg.inv: The diagonal element 3 is zero, the inversion could not be completed because
+// the input matrix is singular." (with "(Batch element i): " for batches); an ill-conditioned one gives
+// large values, as in PyTorch. Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch {
+
+namespace detail {
+template <class Op, class X>
+auto inverse_impl(const X& a) {
+  using T = lin_value_t<X>;
+  using S = lin_shape_t<X>;
+  auto lu = la_work(a);
+  const auto b = la_batch(lu.sizes());
+  la_check_square(Op::name, b);
+  const index_t n = b.n;
+  std::vector<index_t> piv(static_cast<std::size_t>(b.count * n));
+  la_raise_singular(Op::name, "inversion", S::rank > 2, la_getrf_batch(lu.data(), b.count, n, n, piv.data()));
+  Tensor<T, S, Cpu> out(lu.dims());
+  la_for_batch(b.count, n, [&](index_t i) {
+    auto x = la_mat(out.data(), i, n, n);
+    for (index_t r = 0; r < n; ++r) x(r, r) = T(1);
+    lapack::getrs<T>(n, n, la_mat(lu.data(), i, n, n), piv.data() + i * n, x);
+  });
+  return out;
+}
+}  // namespace detail
+
+namespace linalg {
+// requires: A square (or a batch), float or double, nonsingular (value_error otherwise).
+// ensures: a new Tensor of A's shape with A inv(A) = I.
+template <Expression X>
+auto inv(const X& a) {
+  static_assert(ctorch::detail::square_check<op::LinalgInv, ctorch::detail::lin_shape_t<X>,
+                                             ctorch::detail::lin_value_t<X>>::value);
+  return ctorch::detail::inverse_impl<op::LinalgInv>(a);
+}
+}  // namespace linalg
+
+// torch.inverse: the same as linalg::inv.
+// requires / ensures: as linalg::inv.
+template <Expression X>
+auto inverse(const X& a) {
+  static_assert(detail::square_check<op::LinalgInv, detail::lin_shape_t<X>, detail::lin_value_t<X>>::value);
+  return detail::inverse_impl<op::LinalgInv>(a);
+}
+
+}  // namespace ctorch

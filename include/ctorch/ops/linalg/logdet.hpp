@@ -1,0 +1,24 @@
+// ctorch/ops/linalg/logdet.hpp: logdet (torch.logdet), log(det(A)).
+// Shape: [*, n, n] -> [*]. dtype: float or double. Static non-square: compile error from square_check;
+// Dyn: shape_error. Values as PyTorch: -inf for a singular matrix, nan for a negative determinant
+// (the log of a negative number: use slogdet for its sign). Gradient: not yet.
+#pragma once
+#include "slogdet.hpp"
+
+namespace ctorch {
+
+// requires: A square (or a batch), float or double. ensures: a Tensor of A's batch shape, log det(A)
+// (nan where det(A) < 0, -inf where it is 0).
+template <Expression X>
+auto logdet(const X& a) {
+  static_assert(detail::square_check<op::Logdet, detail::lin_shape_t<X>, detail::lin_value_t<X>>::value);
+  using T = detail::lin_value_t<X>;
+  auto lu = detail::la_work(a);
+  auto out = detail::la_batch_result<op::Logdet>(lu);
+  detail::la_det_each<op::Logdet>(lu, [&](index_t i, auto s, auto l, auto) {
+    out.data()[i] = s < T(0) ? std::numeric_limits<T>::quiet_NaN() : l;
+  });
+  return out;
+}
+
+}  // namespace ctorch

@@ -1,0 +1,90 @@
+// ctorch/ops/linalg/lu_unpack.hpp: lu_unpack (torch.lu_unpack), P, L, U from lu_factor's compact
+// result, so that A = P L U.
+// Shape: LU [*, m, n], pivots [*, k] (k = min(m, n), integer, 1-based) -> P [*, m, m], L [*, m, k],
+// U [*, k, n]. dtype: LU's (float or double). Errors: a pivot outside [1, m] throws index_error; batch
+// dims of LU and pivots must agree (shape_error). Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch {
+
+namespace linalg {
+template <class TP, class TL, class TU>
+struct LuResult {
+  TP P;
+  TL L;
+  TU U;
+};
+}  // namespace linalg
+
+namespace detail {
+// Builds P, L, U from a contiguous LU buffer (shape S) and 0-based pivots.
+template <class Op, class S, class T, std::size_t R>
+auto lu_unpack_raw(const T* lu, const LaBatch<R>& b, const std::vector<index_t>& piv) {
+  constexpr index_t sm = la_rows<S>, sn = la_cols<S>, sk = la_min(sm, sn);
+  const index_t m = b.m, n = b.n, k = std::min(m, n);
+  auto P = la_make<T, la_replace_t<S, 2, sm, sm>>(la_ext(b.lead, m, m), Op::name);
+  auto L = la_make<T, la_replace_t<S, 2, sm, sk>>(la_ext(b.lead, m, k), Op::name);
+  auto U = la_make<T, la_replace_t<S, 2, sk, sn>>(la_ext(b.lead, k, n), Op::name);
+  std::vector<index_t> perm(static_cast<std::size_t>(m));
+  for (index_t i = 0; i < b.count; ++i) {
+    const T* a = lu + i * m * n;
+    T* l = L.data() + i * m * k;
+    T* u = U.data() + i * k * n;
+    T* p = P.data() + i * m * m;
+    for (index_t r = 0; r < m; ++r)
+      for (index_t c = 0; c < k; ++c) l[r * k + c] = r == c ? T(1) : r > c ? a[r * n + c] : T(0);
+    for (index_t r = 0; r < k; ++r)
+      for (index_t c = 0; c < n; ++c) u[r * n + c] = c >= r ? a[r * n + c] : T(0);
+    // P^T A = L U with (P^T A)[r] = A[perm[r]]: P[perm[r], r] = 1.
+    for (index_t r = 0; r < m; ++r) perm[std::size_t(r)] = r;
+    for (index_t r = 0; r < k; ++r) std::swap(perm[std::size_t(r)], perm[std::size_t(piv[std::size_t(i * k + r)])]);
+    for (index_t r = 0; r < m; ++r) p[perm[std::size_t(r)] * m + r] = T(1);
+  }
+  return linalg::LuResult<decltype(P), decltype(L), decltype(U)>{std::move(P), std::move(L), std::move(U)};
+}
+
+// Reads 1-based integer pivots (any expression of an integer dtype) into 0-based ones, checking range
+// and that their batch and length fit LU's.
+template <class Op, class PX, std::size_t R>
+std::vector<index_t> la_read_pivots(const PX& pivots, const LaBatch<R>& b) {
+  using PT = lin_value_t<PX>;
+  using PS = lin_shape_t<PX>;
+  static_assert(std::is_integral_v<PT> && !std::is_same_v<PT, bool>, "ctorch: LU pivots are an integer tensor");
+  static_assert(PS::rank + 1 == R, "ctorch: LU pivots have one dim less than LU (batch + [min(m, n)])");
+  const Tensor<PT, PS, Cpu> pv(pivots);
+  const auto pe = pv.sizes();
+  const index_t k = std::min(b.m, b.n);
+  bool ok = pe[R - 2] == k;
+  for (std::size_t i = 0; i + 2 < R; ++i) ok = ok && pe[i] == b.lead[i];
+  if (!ok)
+    throw shape_error(std::string("ctorch: ") + Op::name + ": pivots of shape " + shape_string(pe) +
+                      " do not fit LU of batch " + shape_string(b.lead) + " and min(m, n) = " + std::to_string(k));
+  std::vector<index_t> piv(static_cast<std::size_t>(pv.numel()));
+  for (std::size_t i = 0; i < piv.size(); ++i) {
+    const index_t v = index_t(pv.data()[i]);
+    const index_t r = index_t(i) % std::max<index_t>(k, 1);
+    if (v < r + 1 || v > b.m)
+      throw index_error(std::string("ctorch: ") + Op::name + ": pivot " + std::to_string(v) + " at position " +
+                        std::to_string(i) + " is out of range [" + std::to_string(r + 1) + ", " + std::to_string(b.m) +
+                        "]");
+    piv[i] = v - 1;
+  }
+  return piv;
+}
+}  // namespace detail
+
+// requires: LU of rank >= 2 (float or double), pivots as lu_factor gives them. ensures: {P, L, U} with
+// P a permutation matrix, L unit lower [*, m, k], U upper [*, k, n], P L U = the factored A.
+template <Expression X, Expression PX>
+auto lu_unpack(const X& lu_data, const PX& lu_pivots) {
+  using T = detail::lin_value_t<X>;
+  using S = detail::lin_shape_t<X>;
+  static_assert(detail::matrix_check<op::LuUnpack, S, T>::value);
+  const auto lu = detail::la_work(lu_data);
+  const auto b = detail::la_batch(lu.sizes());
+  const auto piv = detail::la_read_pivots<op::LuUnpack>(lu_pivots, b);
+  return detail::lu_unpack_raw<op::LuUnpack, S>(lu.data(), b, piv);
+}
+
+}  // namespace ctorch

@@ -1,0 +1,66 @@
+// ctorch/ops/linalg/pinverse.hpp: pinv (torch.linalg.pinv) and pinverse (torch.pinverse), the
+// Moore-Penrose pseudo-inverse through the SVD: pinv(A) = V diag(1 / s_i for s_i > tol, else 0) U^T.
+// Shape: [*, m, n] -> [*, n, m]. dtype: float or double. Tolerance as PyTorch: tol = max(atol, rtol *
+// s_max); when neither is given rtol = eps * max(m, n), when only atol is given (> 0) rtol = 0;
+// pinverse(A, rcond) is pinv with rtol = rcond. Gradient: not yet.
+#pragma once
+#include <limits>
+#include <optional>
+
+#include "svd.hpp"
+
+namespace ctorch {
+
+namespace detail {
+// The relative tolerance PyTorch uses for pinv and matrix_rank.
+template <class T>
+double la_rtol(std::optional<double> atol, std::optional<double> rtol, index_t m, index_t n) {
+  if (rtol) return *rtol;
+  if (atol && *atol > 0) return 0.0;
+  return double(std::numeric_limits<T>::epsilon()) * double(std::max(m, n));
+}
+
+template <class Op, class X>
+auto pinv_impl(const X& a, std::optional<double> atol, std::optional<double> rtol) {
+  using T = lin_value_t<X>;
+  using S = lin_shape_t<X>;
+  static_assert(matrix_check<Op, S, T>::value);
+  const auto w = la_work(a);
+  const auto b = la_batch(w.sizes());
+  const index_t m = b.m, n = b.n, k = std::min(m, n);
+  std::vector<T> u(static_cast<std::size_t>(b.count * m * k)), s(static_cast<std::size_t>(b.count * k)),
+      vh(static_cast<std::size_t>(b.count * k * n));
+  la_svd_batch<T>(w.data(), b, u.data(), k, s.data(), vh.data(), k);
+  const double rt = la_rtol<T>(atol, rtol, m, n), at = atol ? *atol : 0.0;
+  auto out = la_make<T, la_replace_t<S, 2, la_cols<S>, la_rows<S>>>(la_ext(b.lead, n, m), Op::name);
+  for (index_t i = 0; i < b.count; ++i) {
+    T* si = s.data() + i * k;
+    auto vhi = la_mat(vh.data(), i, k, n);
+    const double tol = std::max(at, rt * (k > 0 ? double(si[0]) : 0.0));
+    for (index_t l = 0; l < k; ++l) {
+      const T r = double(si[l]) > tol ? T(1) / si[l] : T(0);
+      for (index_t c = 0; c < n; ++c) vhi(l, c) *= r;
+    }
+    // pinv = (diag(1/s) Vh)^T U^T: n x m.
+    lapack::gemm<T>(n, m, k, T(1), vhi.t(), la_mat(u.data(), i, m, k).t(), T(0), la_mat(out.data(), i, n, m));
+  }
+  return out;
+}
+}  // namespace detail
+
+namespace linalg {
+// requires: A of rank >= 2, float or double. ensures: the pseudo-inverse [*, n, m]: A pinv(A) A = A,
+// pinv(A) A pinv(A) = pinv(A), both products symmetric.
+template <Expression X>
+auto pinv(const X& a, std::optional<double> atol = std::nullopt, std::optional<double> rtol = std::nullopt) {
+  return ctorch::detail::pinv_impl<op::LinalgPinv>(a, atol, rtol);
+}
+}  // namespace linalg
+
+// torch.pinverse(input, rcond=1e-15): linalg::pinv with rtol = rcond.
+template <Expression X>
+auto pinverse(const X& a, double rcond = 1e-15) {
+  return detail::pinv_impl<op::LinalgPinv>(a, std::nullopt, rcond);
+}
+
+}  // namespace ctorch

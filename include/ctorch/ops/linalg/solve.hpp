@@ -1,0 +1,42 @@
+// ctorch/ops/linalg/solve.hpp: solve (torch.linalg.solve), X with A X = B for square A.
+// Shape: A [*, n, n], B [*, n, k] or [*, n] -> X of B's form; the batch dims of A and B broadcast. B is
+// a (batch of) vector(s) when its rank is 1 or one less than A's (PyTorch decides from the shapes at
+// run time; ctorch from the ranks). Static mismatch: compile error from square_check / rhs_check /
+// broadcast_check naming op::LinalgSolve and the shapes; Dyn: shape_error. dtype: float or double,
+// A and B alike.
+// Method: LU with partial pivoting (blocked, GEMM, for n >= 128), then blocked triangular solves.
+// Errors: a singular A throws value_error "ctorch: linalg.solve: The diagonal element 2 is zero, the
+// solve could not be completed because the input matrix is singular." Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch::linalg {
+
+// requires: A square (or a batch), nonsingular; B's rows == n; batch dims broadcastable.
+// ensures: a new Tensor X (broadcast batch + B's trailing dims) with A X = B.
+template <Expression AX, Expression BX>
+auto solve(const AX& A, const BX& B) {
+  using T = ctorch::detail::lin_value_t<AX>;
+  using SA = ctorch::detail::lin_shape_t<AX>;
+  using SB = ctorch::detail::lin_shape_t<BX>;
+  static_assert(ctorch::detail::square_check<op::LinalgSolve, SA, T>::value);
+  static_assert(std::is_same_v<T, ctorch::detail::lin_value_t<BX>>, "ctorch: linalg.solve: A and B of one dtype");
+  static_assert(ctorch::detail::rhs_check<op::LinalgSolve, SA, SB>::value);
+  auto lu = ctorch::detail::la_work(A);
+  const auto b = ctorch::detail::la_batch(lu.sizes());
+  ctorch::detail::la_check_square(op::LinalgSolve::name, b);
+  const index_t n = b.n;
+  const auto bw = ctorch::detail::la_work(B);
+  std::vector<index_t> piv(static_cast<std::size_t>(b.count * n));
+  return ctorch::detail::la_solve_rhs<op::LinalgSolve, SA, SB, T>(
+      b.lead, n, bw,
+      [&] {
+        ctorch::detail::la_raise_singular(op::LinalgSolve::name, "solve", SA::rank > 2,
+                                          ctorch::detail::la_getrf_batch(lu.data(), b.count, n, n, piv.data()));
+      },
+      [&](index_t ia, ctorch::detail::lapack::MatRef<T> x, index_t k) {
+        ctorch::detail::lapack::getrs<T>(n, k, ctorch::detail::la_mat(lu.data(), ia, n, n), piv.data() + ia * n, x);
+      });
+}
+
+}  // namespace ctorch::linalg

@@ -1,0 +1,144 @@
+// ctorch/ops/linalg/svd.hpp: svd (torch.linalg.svd, torch.svd) and svdvals (torch.linalg.svdvals), the
+// singular value decomposition A = U diag(S) Vh.
+// Shape: A [*, m, n], k = min(m, n): linalg::svd(A) (torch's full_matrices=False; ctorch's default,
+// where PyTorch's is True) -> U [*, m, k], S [*, k] (descending, >= 0), Vh [*, k, n];
+// linalg::svd<true>(A) (full_matrices=True) -> U [*, m, m], S [*, k], Vh [*, n, n]; svdvals -> S;
+// torch.svd's spelling ctorch::svd(A) -> {U, S, V} with V = Vh^T [*, n, k]. dtype: float or double.
+// Method: one-sided Jacobi (Hestenes) on the columns of A (of A^T when m < n), which computes small
+// singular values to high relative accuracy; the columns of U for zero singular values are completed
+// to an orthonormal set, and full_matrices completes U or Vh by a Householder QR. The signs of the
+// singular vectors may differ from PyTorch's (LAPACK's gesdd), as they may between any two SVDs.
+// Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch {
+
+namespace linalg {
+template <class TU, class TS, class TV>
+struct SvdResult {
+  TU U;
+  TS S;
+  TV Vh;
+};
+template <class TU, class TS, class TV>
+struct SvdVResult {  // torch.svd's result: V, not Vh
+  TU U;
+  TS S;
+  TV V;
+};
+}  // namespace linalg
+
+namespace detail {
+
+// Completes the first c orthonormal columns of the m x m matrix u (stored in its first c columns) to
+// an orthonormal basis: u's last m - c columns come from the Householder QR of its first c.
+template <class T>
+void la_complete_basis(index_t m, index_t c, lapack::MatRef<T> u) {
+  if (c >= m) return;
+  std::vector<T> f(static_cast<std::size_t>(m * c)), tau(static_cast<std::size_t>(std::max<index_t>(c, 1)));
+  lapack::MatRef<T> fm{f.data(), c, 1};
+  for (index_t i = 0; i < m; ++i)
+    for (index_t j = 0; j < c; ++j) fm(i, j) = u(i, j);
+  lapack::geqrf<T>(m, c, fm, tau.data());
+  std::vector<T> q(static_cast<std::size_t>(m * m));
+  lapack::MatRef<T> qm{q.data(), m, 1};
+  lapack::orgqr<T>(m, m, c, fm, tau.data(), qm);
+  for (index_t i = 0; i < m; ++i)
+    for (index_t j = c; j < m; ++j) u(i, j) = qm(i, j);
+}
+
+// The SVD of every matrix of the work copy w ([*, m, n]); U is written with uc columns (k, or m for
+// full matrices) and Vh with vr rows (k or n); u and vh may be null (values only).
+template <class T, std::size_t R>
+void la_svd_batch(const T* w, const LaBatch<R>& b, T* u, index_t uc, T* s, T* vh, index_t vr) {
+  const index_t m = b.m, n = b.n, k = std::min(m, n);
+  const bool vectors = u != nullptr;
+  la_for_batch(b.count, std::max(m, n), [&](index_t i) {
+    const T* a = w + i * m * n;
+    T* si = s + i * k;
+    // The tall p x q problem: X = A (m >= n) or X = A^T; g = X^T holds q rows of length p.
+    const bool tall = m >= n;
+    const index_t p = tall ? m : n, q = tall ? n : m;
+    std::vector<T> g(static_cast<std::size_t>(p * q));
+    std::vector<T> vt(vectors ? static_cast<std::size_t>(q * q) : 0);
+    for (index_t r = 0; r < m; ++r)
+      for (index_t c = 0; c < n; ++c) {
+        if (tall) g[std::size_t(c * m + r)] = a[r * n + c];
+        else g[std::size_t(r * n + c)] = a[r * n + c];
+      }
+    lapack::jacobi_svd<T>(p, q, g.data(), p, vectors ? vt.data() : nullptr, q, si);
+    if (!vectors) return;
+    lapack::MatRef<T> ui{u + i * m * uc, uc, 1}, vhi{vh + i * vr * n, n, 1};
+    // X = Ux S Vx^T with Ux^T = the rows of g (q x p), Vx^T = vt (q x q).
+    // tall: U = Ux (m x k), Vh = Vx^T. wide: A = X^T = Vx S Ux^T: U = Vx, Vh = Ux^T.
+    for (index_t j = 0; j < k; ++j) {
+      for (index_t r = 0; r < m; ++r) ui(r, j) = tall ? g[std::size_t(j * p + r)] : vt[std::size_t(j * q + r)];
+      for (index_t c = 0; c < n; ++c) vhi(j, c) = tall ? vt[std::size_t(j * q + c)] : g[std::size_t(j * p + c)];
+    }
+    if (uc > k) la_complete_basis<T>(m, k, ui);
+    if (vr > k) la_complete_basis<T>(n, k, vhi.t());
+  });
+}
+
+template <class Op, bool Full, class X>
+auto svd_impl(const X& a) {
+  using T = lin_value_t<X>;
+  using S = lin_shape_t<X>;
+  static_assert(matrix_check<Op, S, T>::value);
+  const auto w = la_work(a);
+  const auto b = la_batch(w.sizes());
+  const index_t m = b.m, n = b.n, k = std::min(m, n);
+  constexpr index_t sm = la_rows<S>, sn = la_cols<S>, sk = la_min(sm, sn);
+  constexpr index_t suc = Full ? sm : sk, svr = Full ? sn : sk;
+  const index_t uc = Full ? m : k, vr = Full ? n : k;
+  auto U = la_make<T, la_replace_t<S, 2, sm, suc>>(la_ext(b.lead, m, uc), Op::name);
+  auto Sv = la_make<T, la_replace_t<S, 2, sk>>(la_ext(b.lead, k), Op::name);
+  auto Vh = la_make<T, la_replace_t<S, 2, svr, sn>>(la_ext(b.lead, vr, n), Op::name);
+  la_svd_batch<T>(w.data(), b, U.data(), uc, Sv.data(), Vh.data(), vr);
+  return linalg::SvdResult<decltype(U), decltype(Sv), decltype(Vh)>{std::move(U), std::move(Sv), std::move(Vh)};
+}
+
+template <class Op, class X>
+auto svdvals_impl(const X& a) {
+  using T = lin_value_t<X>;
+  using S = lin_shape_t<X>;
+  static_assert(matrix_check<Op, S, T>::value);
+  const auto w = la_work(a);
+  const auto b = la_batch(w.sizes());
+  auto Sv = la_make<T, la_replace_t<S, 2, la_min(la_rows<S>, la_cols<S>)>>(la_ext(b.lead, std::min(b.m, b.n)),
+                                                                            Op::name);
+  la_svd_batch<T>(w.data(), b, nullptr, 0, Sv.data(), nullptr, 0);
+  return Sv;
+}
+
+}  // namespace detail
+
+namespace linalg {
+// requires: A of rank >= 2, float or double. ensures: {U, S, Vh} with U diag(S) Vh = A, U^T U = I,
+// Vh Vh^T = I, S descending and >= 0; FullMatrices: U and Vh square orthogonal.
+template <bool FullMatrices = false, Expression X>
+auto svd(const X& a) {
+  return ctorch::detail::svd_impl<op::LinalgSvd, FullMatrices>(a);
+}
+
+// requires: A of rank >= 2, float or double. ensures: the singular values of A, descending.
+template <Expression X>
+auto svdvals(const X& a) {
+  return ctorch::detail::svdvals_impl<op::LinalgSvdvals>(a);
+}
+}  // namespace linalg
+
+// torch.svd(input, some=True): {U, S, V} with A = U diag(S) V^T (V [*, n, k], not Vh).
+template <Expression X>
+auto svd(const X& a) {
+  auto r = detail::svd_impl<op::LinalgSvd, false>(a);
+  auto V = Tensor<typename decltype(r.Vh)::value_type,
+                  detail::la_replace_t<typename decltype(r.Vh)::shape_type, 2,
+                                       detail::la_cols<typename decltype(r.Vh)::shape_type>,
+                                       detail::la_rows<typename decltype(r.Vh)::shape_type>>,
+                  Cpu>(transpose<-1, -2>(r.Vh));
+  return linalg::SvdVResult<decltype(r.U), decltype(r.S), decltype(V)>{std::move(r.U), std::move(r.S), std::move(V)};
+}
+
+}  // namespace ctorch

@@ -1,0 +1,24 @@
+// ctorch/ops/linalg/trace.hpp: trace (torch.trace), the sum of the main diagonal of a matrix.
+// Shape: [m, n] -> [] (0-d; m and n need not be equal, as PyTorch; only 2-D input, a compile error
+// otherwise). dtype: float and double keep theirs; int32, int64 and bool give int64 (as PyTorch).
+// Gradient: not yet.
+#pragma once
+#include "lapack_common.hpp"
+
+namespace ctorch {
+
+// requires: a 2-D input. ensures: a 0-d Tensor holding sum_i a(i, i), i < min(m, n).
+template <Expression X>
+auto trace(const X& a) {
+  using T = detail::lin_value_t<X>;
+  using S = detail::lin_shape_t<X>;
+  static_assert(S::rank == 2, "ctorch: trace: expected a matrix (a 2-D tensor)");
+  using R = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
+  const auto w = detail::la_work(a);
+  const index_t m = w.sizes()[0], n = w.sizes()[1];
+  R s(0);
+  for (index_t i = 0; i < std::min(m, n); ++i) s += R(w.data()[i * n + i]);
+  return Tensor<R, Shape<>, Cpu>(s);
+}
+
+}  // namespace ctorch

@@ -1,0 +1,109 @@
+// ctorch/optim/adam.hpp: optim::Adam (torch.optim.Adam), PyTorch 1.13's update rule exactly:
+//   g = grad (+ wd p); m = lerp(m, g, 1 - b1); v = b2 v + (1 - b2) g g; (amsgrad: vmax = max(vmax, v))
+//   p += -(lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// Two fused passes per parameter; m, v (and vmax) have the parameters' static shapes.
+#pragma once
+#include <cmath>
+
+#include "common.hpp"
+
+namespace ctorch::optim {
+
+struct AdamOptions {
+  double lr = 1e-3;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+  double weight_decay = 0;
+  bool amsgrad = false;
+  bool maximize = false;
+};
+
+template <class... P>
+class Adam : public OptimizerBase<P...> {
+ public:
+  // requires: lr >= 0, eps >= 0, betas in [0, 1), weight_decay >= 0 (value_error otherwise, as PyTorch).
+  Adam(std::tuple<P&...> params, AdamOptions opt) : OptimizerBase<P...>(params), opt_(opt) {
+    if (opt.lr < 0) throw value_error("ctorch: Adam: Invalid learning rate: " + std::to_string(opt.lr));
+    if (opt.eps < 0) throw value_error("ctorch: Adam: Invalid epsilon value: " + std::to_string(opt.eps));
+    if (!(opt.beta1 >= 0 && opt.beta1 < 1))
+      throw value_error("ctorch: Adam: Invalid beta parameter at index 0: " + std::to_string(opt.beta1));
+    if (!(opt.beta2 >= 0 && opt.beta2 < 1))
+      throw value_error("ctorch: Adam: Invalid beta parameter at index 1: " + std::to_string(opt.beta2));
+    if (opt.weight_decay < 0)
+      throw value_error("ctorch: Adam: Invalid weight_decay value: " + std::to_string(opt.weight_decay));
+  }
+
+  void step() {
+    no_grad ng;
+    this->for_each([&](auto i, auto& p) {
+      using T = typename std::remove_cvref_t<decltype(p)>::value_type;
+      constexpr std::size_t k = decltype(i)::value;
+      auto* gp = p.grad_ptr();
+      if (!gp) return;
+      auto& w = p.data_();
+      auto& m = std::get<k>(m_);
+      auto& v = std::get<k>(v_);
+      auto& vmax = std::get<k>(vmax_);
+      const double t = double(++steps_[k]);
+      if (!m) {
+        m.emplace(w.dims());
+        v.emplace(w.dims());
+        if (opt_.amsgrad) vmax.emplace(w.dims());
+      }
+      const T sgn = opt_.maximize ? T(-1) : T(1), wd = T(opt_.weight_decay);
+      const T b1 = T(opt_.beta1), b2 = T(opt_.beta2);
+      if (opt_.weight_decay != 0) {
+        *m = lerp(*m, sgn * *gp + wd * w, T(1) - b1);
+        *v = *v * b2 + (T(1) - b2) * (sgn * *gp + wd * w) * (sgn * *gp + wd * w);
+      } else {
+        *m = lerp(*m, sgn * *gp, T(1) - b1);
+        *v = *v * b2 + (T(1) - b2) * *gp * *gp;
+      }
+      const double bc1 = 1 - std::pow(opt_.beta1, t), bc2 = 1 - std::pow(opt_.beta2, t);
+      const T step = T(opt_.lr / bc1), bc2s = T(std::sqrt(bc2)), eps = T(opt_.eps);
+      if (opt_.amsgrad) {
+        *vmax = maximum(*vmax, *v);
+        w = w + (-step) * *m / (sqrt(*vmax) / bc2s + eps);
+      } else {
+        w = w + (-step) * *m / (sqrt(*v) / bc2s + eps);
+      }
+    });
+  }
+
+  AdamOptions& options() noexcept { return opt_; }
+
+  nn::StateDict state_dict() {
+    nn::StateDict sd;
+    this->for_each([&](auto i, auto&) {
+      constexpr std::size_t k = decltype(i)::value;
+      const std::string pre = "state." + std::to_string(k) + ".";
+      detail::put_state(sd, pre + "exp_avg", std::get<k>(m_));
+      detail::put_state(sd, pre + "exp_avg_sq", std::get<k>(v_));
+      detail::put_state(sd, pre + "max_exp_avg_sq", std::get<k>(vmax_));
+      sd[pre + "step"] = nn::StateTensor{{}, {double(steps_[k])}};
+    });
+    return sd;
+  }
+  void load_state_dict(const nn::StateDict& sd) {
+    this->for_each([&](auto i, auto& p) {
+      constexpr std::size_t k = decltype(i)::value;
+      const std::string pre = "state." + std::to_string(k) + ".";
+      detail::get_state(sd, pre + "exp_avg", std::get<k>(m_), p.value());
+      detail::get_state(sd, pre + "exp_avg_sq", std::get<k>(v_), p.value());
+      detail::get_state(sd, pre + "max_exp_avg_sq", std::get<k>(vmax_), p.value());
+      auto it = sd.find(pre + "step");
+      steps_[k] = it == sd.end() ? 0 : std::uint64_t(it->second.values.at(0));
+    });
+  }
+
+ private:
+  AdamOptions opt_;
+  std::tuple<std::optional<typename P::tensor_type>...> m_, v_, vmax_;
+  std::array<std::uint64_t, sizeof...(P)> steps_{};
+};
+
+template <class... P>
+Adam(std::tuple<P&...>, AdamOptions) -> Adam<P...>;
+
+}  // namespace ctorch::optim

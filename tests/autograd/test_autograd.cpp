@@ -1,0 +1,189 @@
+// Autograd semantics, as PyTorch: accumulation, retain_graph, grad(), hooks, no_grad, detach, version
+// counters, custom functions, and the errors.
+#include <doctest/doctest.h>
+
+#include <ctorch/autograd.hpp>
+#include <ctorch/core.hpp>
+#include <ctorch/ops/comparison.hpp>
+#include <ctorch/ops/linalg.hpp>
+#include <ctorch/ops/pointwise.hpp>
+#include <ctorch/ops/reduction.hpp>
+#include <ctorch/ops/view.hpp>
+
+using namespace ctorch;
+using T3 = Tensor<float, Shape<3>>;
+using V3 = Var<float, Shape<3>>;
+
+TEST_CASE("autograd: a fused expression records one node and matches PyTorch") {
+  // torch: a=[1,2,3], x=[.5,-1,2], b=[.1,.2,.3]; y = tanh(a*x+b)*sigmoid(b); y.backward(ones)
+  V3 a(T3{1, 2, 3}, true), x(T3{0.5f, -1, 2}, true), b(T3{0.1f, 0.2f, 0.3f}, true);
+  Var y = tanh(a * x + b) * sigmoid(b);
+  CHECK(std::string(y.grad_fn()) == "mul");
+  CHECK_FALSE(y.is_leaf());
+  y.backward(T3{1, 1, 1});
+  const float ga[] = {1.8678e-01f, -5.6940e-02f, 1.5476e-05f}, gx[] = {3.7356e-01f, 1.1388e-01f, 2.3214e-05f},
+              gb[] = {0.5075f, -0.1774f, 0.2445f};
+  for (int i = 0; i < 3; ++i) {
+    CHECK(a.grad()(i) == doctest::Approx(ga[i]).epsilon(1e-3));
+    CHECK(x.grad()(i) == doctest::Approx(gx[i]).epsilon(1e-3));
+    CHECK(b.grad()(i) == doctest::Approx(gb[i]).epsilon(1e-3));
+  }
+}
+
+TEST_CASE("autograd: gradients accumulate across backward calls; zero_grad resets") {
+  V3 a(T3{1, 2, 3}, true);
+  for (int k = 1; k <= 3; ++k) {
+    auto s = sum(a * a);
+    s.backward();
+    CHECK(a.grad()(1) == doctest::Approx(4.0 * k));
+  }
+  a.zero_grad();
+  CHECK_FALSE(a.has_grad());
+  a.zero_grad(false);
+  CHECK_FALSE(a.has_grad());
+  sum(a).backward();
+  a.zero_grad(false);
+  REQUIRE(a.has_grad());
+  CHECK(a.grad()(0) == 0);
+}
+
+TEST_CASE("autograd: a Var used twice gets both contributions") {
+  V3 a(T3{1, 2, 3}, true);
+  Var b = a * 2.0f;
+  auto s = sum(b * a + b);  // d/da = 2 * 2a + 2
+  s.backward();
+  CHECK(a.grad()(2) == doctest::Approx(14));
+}
+
+TEST_CASE("autograd: errors like PyTorch") {
+  V3 a(T3{1, 2, 3}, true);
+  Var y = a * a;
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("grad can be implicitly created only for scalar outputs"),
+                       autograd_error);
+  auto s = sum(y);
+  s.backward();
+  CHECK_THROWS_WITH_AS(s.backward(), doctest::Contains("Trying to backward through the graph a second time"),
+                       autograd_error);
+  // retain_graph keeps it usable.
+  auto s2 = sum(a * a);
+  s2.backward(true);
+  s2.backward();
+  CHECK(a.grad()(0) == doctest::Approx(2 + 2 + 2));
+  // A saved value changed in place.
+  Var z = exp(a);
+  auto s3 = sum(z);
+  {
+    no_grad ng;
+    a.data_().fill_(0.f);
+  }
+  CHECK_THROWS_WITH_AS(s3.backward(), doctest::Contains("modified by an inplace operation"), autograd_error);
+  // In-place on a leaf that requires grad, with grad mode on.
+  CHECK_THROWS_WITH_AS(a.fill_(1.f), doctest::Contains("in-place operation"), autograd_error);
+  // requires_grad on integers and on non-leaves.
+  Var<std::int32_t, Shape<2>> iv(Tensor<std::int32_t, Shape<2>>{1, 2});
+  CHECK_THROWS_AS(iv.requires_grad_(), value_error);
+  CHECK_THROWS_AS(y.requires_grad_(false), autograd_error);
+  // backward from something that does not require grad.
+  V3 c(T3{1, 2, 3});
+  CHECK_THROWS_WITH_AS(sum(c).backward(), doctest::Contains("does not require grad"), autograd_error);
+  // A gradient of the wrong shape.
+  Var<float, Shape<Dyn>> dv(Tensor<float, Shape<Dyn>>(3), true);
+  Var dy = dv * 2.0f;
+  CHECK_THROWS_AS(dy.backward(Tensor<float, Shape<Dyn>>(4)), shape_error);
+}
+
+TEST_CASE("autograd: grad() returns gradients without touching .grad") {
+  V3 a(T3{1, 2, 3}, true), b(T3{4, 5, 6}, true);
+  auto s = sum(a * b);
+  auto [ga, gb] = autograd::grad(s, std::tie(a, b));
+  CHECK(ga(0) == 4);
+  CHECK(gb(2) == 3);
+  CHECK_FALSE(a.has_grad());
+  V3 c(T3{1, 2, 3}, true);
+  auto s2 = sum(a * 2.0f);
+  CHECK_THROWS_WITH_AS(autograd::grad(s2, std::tie(c)), doctest::Contains("not have been used"), autograd_error);
+}
+
+TEST_CASE("autograd: no_grad, enable_grad, detach") {
+  V3 a(T3{1, 2, 3}, true);
+  {
+    no_grad ng;
+    CHECK_FALSE(is_grad_enabled());
+    Var y = a * a;
+    CHECK_FALSE(y.requires_grad());
+    CHECK(y.is_leaf());
+    {
+      enable_grad eg;
+      Var z = a * a;
+      CHECK(z.requires_grad());
+    }
+  }
+  CHECK(is_grad_enabled());
+  Var y = a * a.detach();  // the second factor is a constant
+  sum(y).backward();
+  CHECK(a.grad()(2) == doctest::Approx(3));
+}
+
+TEST_CASE("autograd: hooks see and replace gradients; retain_grad keeps a non-leaf's") {
+  V3 a(T3{1, 2, 3}, true);
+  Var y = a * 3.0f;
+  y.retain_grad();
+  float seen = 0;
+  y.register_hook([&](const T3& g) { seen = g(0); });
+  a.register_hook([](const T3& g) { return T3(g * 10.0f); });
+  sum(y * 2.0f).backward();
+  CHECK(seen == 2);
+  CHECK(y.grad()(1) == 2);
+  CHECK(a.grad()(1) == 60);
+  V3 c(T3{1, 2, 3});
+  CHECK_THROWS_AS(c.register_hook([](const T3&) {}), autograd_error);
+}
+
+namespace {
+// y = x^3 with a hand-written backward that keeps x as a member (the saved tensor).
+struct Cube {
+  T3 x;
+  T3 forward(const T3& in) {
+    x = in;
+    return T3(in * in * in);
+  }
+  T3 backward(const T3& g) { return T3(g * 3.0f * x * x); }
+};
+struct MulAdd {  // two inputs: a * b + b
+  T3 a, b;
+  T3 forward(const T3& x, const T3& y) {
+    a = x;
+    b = y;
+    return T3(x * y + y);
+  }
+  std::tuple<T3, T3> backward(const T3& g) { return {T3(g * b), T3(g * (a + 1.0f))}; }
+};
+}  // namespace
+
+TEST_CASE("autograd: custom functions") {
+  V3 x(T3{1, 2, 3}, true), y(T3{4, 5, 6}, true);
+  auto c = autograd::apply(Cube{}, x);
+  CHECK(c.value()(1) == 8);
+  auto m = autograd::apply(MulAdd{}, x, y);
+  sum(c + m).backward();
+  CHECK(x.grad()(1) == doctest::Approx(3 * 4 + 5));
+  CHECK(y.grad()(1) == doctest::Approx(3));
+}
+
+TEST_CASE("autograd: Dyn extents and broadcasting bias") {
+  Var<float, Shape<Dyn, 3>> x(Tensor<float, Shape<Dyn, 3>>{{1, 2, 3}, {4, 5, 6}}, true);
+  V3 b(T3{1, 1, 1}, true);
+  auto s = sum(relu(x - b * 2.0f));
+  s.backward();
+  CHECK(b.grad()(0) == -2);  // only row 2 is positive in column 0
+  CHECK(b.grad()(2) == -4);
+  CHECK(x.grad()(0, 0) == 0);
+  CHECK(x.grad()(1, 0) == 1);
+}
+
+TEST_CASE("autograd: printing") {
+  V3 a(T3{1, 2, 3}, true);
+  std::ostringstream os;
+  os << a;
+  CHECK(os.str() == "tensor([1., 2., 3.], requires_grad=True)");
+}
