@@ -54,6 +54,7 @@ auto cholesky(const X& a, bool upper = false) {
 }  // namespace linalg
 
 // torch.cholesky(input, upper=False): the same as linalg::cholesky.
+// requires / ensures: as linalg::cholesky.
 template <Expression X>
 auto cholesky(const X& a, bool upper = false) {
   return linalg::cholesky(a, upper);

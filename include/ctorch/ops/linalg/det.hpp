@@ -23,6 +23,7 @@ auto det(const X& a) {
 }  // namespace linalg
 
 // torch.det: the same as linalg::det.
+// requires / ensures: as linalg::det.
 template <Expression X>
 auto det(const X& a) {
   return linalg::det(a);

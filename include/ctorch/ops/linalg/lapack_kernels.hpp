@@ -1,6 +1,7 @@
 // ctorch/ops/linalg/lapack_kernels.hpp: the numerical kernels behind the factorizations and solvers
 // (LAPACK's roles, written for ctorch): LU with partial pivoting (getrf), triangular solves (trsm),
-// Cholesky (potrf), Householder QR (geqrf, orgqr, ormqr), one-sided Jacobi SVD and cyclic Jacobi eigh.
+// Cholesky (potrf), Householder QR (geqrf, orgqr, ormqr), QR with column pivoting (geqpf), one-sided
+// Jacobi SVD and cyclic Jacobi eigh.
 //
 // Every kernel works on one matrix at a time through a MatRef (pointer, row stride, column stride), so a
 // transpose is a swap of strides and costs nothing. The large kernels are blocked and spend their
@@ -24,7 +25,7 @@ namespace ctorch::detail::lapack {
 
 // Sizes from which the blocked algorithms pay, and their block size.
 inline constexpr index_t kBlockMin = 128;
-inline constexpr index_t kBlock = 64;
+inline constexpr index_t kBlock = 32;
 
 // A strided matrix: element (i, j) at p[i * rs + j * cs].
 template <class T>
@@ -373,6 +374,46 @@ void ormqr_left(index_t m, index_t ncols, index_t k, MatRef<T> v, const T* tau, 
     for (index_t j = 0; j < k; ++j) apply(j);
   else
     for (index_t j = k; j-- > 0;) apply(j);
+}
+
+// QR with column pivoting (LAPACK's geqpf, Businger-Golub): A P = Q R, the column of largest remaining
+// norm first, so |R(0, 0)| >= |R(1, 1)| >= ...; perm[j] is the column of A that became column j.
+template <class T>
+void geqpf(index_t m, index_t n, MatRef<T> a, T* tau, index_t* perm) {
+  const index_t k = std::min(m, n);
+  const T tol3z = std::sqrt(std::numeric_limits<T>::epsilon());
+  std::vector<T> vn1(static_cast<std::size_t>(n)), vn2(static_cast<std::size_t>(n)),
+      work(static_cast<std::size_t>(std::max<index_t>(n, 1)));
+  for (index_t j = 0; j < n; ++j) {
+    perm[j] = j;
+    vn1[std::size_t(j)] = vn2[std::size_t(j)] = nrm2(&a(0, j), m, a.rs);
+  }
+  for (index_t j = 0; j < k; ++j) {
+    index_t pvt = j;
+    for (index_t c = j + 1; c < n; ++c)
+      if (vn1[std::size_t(c)] > vn1[std::size_t(pvt)]) pvt = c;
+    if (pvt != j) {
+      for (index_t r = 0; r < m; ++r) std::swap(a(r, j), a(r, pvt));
+      std::swap(perm[j], perm[pvt]);
+      std::swap(vn1[std::size_t(j)], vn1[std::size_t(pvt)]);
+      std::swap(vn2[std::size_t(j)], vn2[std::size_t(pvt)]);
+    }
+    tau[j] = larfg(m - j, &a(j, j), j + 1 < m ? &a(j + 1, j) : &a(j, j), a.rs);
+    if (j + 1 < n) larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
+    for (index_t c = j + 1; c < n; ++c) {  // downdate the remaining column norms
+      T& v1 = vn1[std::size_t(c)];
+      if (v1 == T(0)) continue;
+      const T r = std::abs(a(j, c)) / v1;
+      const T temp = std::max(T(0), T(1) - r * r);
+      const T q = v1 / vn2[std::size_t(c)];
+      if (temp * q * q <= tol3z) {
+        v1 = j + 1 < m ? nrm2(&a(j + 1, c), m - j - 1, a.rs) : T(0);
+        vn2[std::size_t(c)] = v1;
+      } else {
+        v1 *= std::sqrt(temp);
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ auto lu_solve(const X& LU, const PX& pivots, const BX& B, bool adjoint = false) 
 }  // namespace linalg
 
 // torch.lu_solve(b, LU_data, LU_pivots): the same as linalg::lu_solve(LU_data, LU_pivots, b).
+// requires / ensures: as linalg::lu_solve.
 template <Expression BX, Expression X, Expression PX>
 auto lu_solve(const BX& b, const X& LU_data, const PX& LU_pivots) {
   return linalg::lu_solve(LU_data, LU_pivots, b);

@@ -44,6 +44,7 @@ auto matrix_power(const X& a, long long n) {
 }  // namespace linalg
 
 // torch.matrix_power: the same as linalg::matrix_power.
+// requires / ensures: as linalg::matrix_power.
 template <Expression X>
 auto matrix_power(const X& a, long long n) {
   return linalg::matrix_power(a, n);

@@ -44,6 +44,7 @@ auto householder_product(const X& a, const TX& tau) {
 }  // namespace linalg
 
 // torch.orgqr: the same as linalg::householder_product.
+// requires / ensures: as linalg::householder_product.
 template <Expression X, Expression TX>
 auto orgqr(const X& a, const TX& tau) {
   return detail::orgqr_impl<op::Orgqr>(a, tau);

@@ -58,6 +58,7 @@ auto pinv(const X& a, std::optional<double> atol = std::nullopt, std::optional<d
 }  // namespace linalg
 
 // torch.pinverse(input, rcond=1e-15): linalg::pinv with rtol = rcond.
+// requires: A of rank >= 2, float or double. ensures: as linalg::pinv, cutting s_i <= rcond * s_max.
 template <Expression X>
 auto pinverse(const X& a, double rcond = 1e-15) {
   return detail::pinv_impl<op::LinalgPinv>(a, std::nullopt, rcond);

@@ -46,6 +46,7 @@ auto qr(const X& a) {
 }  // namespace linalg
 
 // torch.qr(input, some=True): the reduced QR, as linalg::qr.
+// requires / ensures: as linalg::qr.
 template <Expression X>
 auto qr(const X& a) {
   return linalg::qr(a);

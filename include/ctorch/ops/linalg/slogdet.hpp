@@ -74,6 +74,7 @@ auto slogdet(const X& a) {
 }  // namespace linalg
 
 // torch.slogdet: the same as linalg::slogdet.
+// requires / ensures: as linalg::slogdet.
 template <Expression X>
 auto slogdet(const X& a) {
   return linalg::slogdet(a);

@@ -5,8 +5,11 @@
 // linalg::svd<true>(A) (full_matrices=True) -> U [*, m, m], S [*, k], Vh [*, n, n]; svdvals -> S;
 // torch.svd's spelling ctorch::svd(A) -> {U, S, V} with V = Vh^T [*, n, k]. dtype: float or double.
 // Method: one-sided Jacobi (Hestenes) on the columns of A (of A^T when m < n), which computes small
-// singular values to high relative accuracy; the columns of U for zero singular values are completed
-// to an orthonormal set, and full_matrices completes U or Vh by a Householder QR. The signs of the
+// singular values to high relative accuracy; from 16 columns on it is preconditioned by a QR with
+// column pivoting (Drmac and Veselic: the Jacobi runs on R^T and needs fewer sweeps). The columns of U
+// for zero singular values are completed to an orthonormal set, and full_matrices completes U or Vh by
+// a Householder QR. Cost: O(min(m, n)^2 max(m, n)) per sweep, about 8 sweeps for random matrices
+// (several times LAPACK's gesdd at n = 256). The signs of the
 // singular vectors may differ from PyTorch's (LAPACK's gesdd), as they may between any two SVDs.
 // Gradient: not yet.
 #pragma once
@@ -48,6 +51,9 @@ void la_complete_basis(index_t m, index_t c, lapack::MatRef<T> u) {
     for (index_t j = c; j < m; ++j) u(i, j) = qm(i, j);
 }
 
+// From this many columns (of the tall problem) on, the Jacobi SVD is preconditioned by a pivoted QR.
+inline constexpr index_t kSvdPrecondMin = 16;
+
 // The SVD of every matrix of the work copy w ([*, m, n]); U is written with uc columns (k, or m for
 // full matrices) and Vh with vr rows (k or n); u and vh may be null (values only).
 template <class T, std::size_t R>
@@ -62,12 +68,41 @@ void la_svd_batch(const T* w, const LaBatch<R>& b, T* u, index_t uc, T* s, T* vh
     const index_t p = tall ? m : n, q = tall ? n : m;
     std::vector<T> g(static_cast<std::size_t>(p * q));
     std::vector<T> vt(vectors ? static_cast<std::size_t>(q * q) : 0);
-    for (index_t r = 0; r < m; ++r)
-      for (index_t c = 0; c < n; ++c) {
-        if (tall) g[std::size_t(c * m + r)] = a[r * n + c];
-        else g[std::size_t(r * n + c)] = a[r * n + c];
+    if (q < kSvdPrecondMin) {
+      for (index_t r = 0; r < m; ++r)
+        for (index_t c = 0; c < n; ++c) {
+          if (tall) g[std::size_t(c * m + r)] = a[r * n + c];
+          else g[std::size_t(r * n + c)] = a[r * n + c];
+        }
+      lapack::jacobi_svd<T>(p, q, g.data(), p, vectors ? vt.data() : nullptr, q, si);
+    } else {
+      // Preconditioned (Drmac and Veselic): X P = Q R by QR with column pivoting, then the Jacobi SVD
+      // of Y = R^T = Uy S Vy^T, which converges in fewer sweeps. X = (Q Vy) S (P Uy)^T.
+      std::vector<T> x(static_cast<std::size_t>(p * q)), tau(static_cast<std::size_t>(q));
+      std::vector<index_t> perm(static_cast<std::size_t>(q));
+      for (index_t r = 0; r < p; ++r)
+        for (index_t c = 0; c < q; ++c) x[std::size_t(r * q + c)] = tall ? a[r * n + c] : a[c * n + r];
+      const lapack::MatRef<T> xm{x.data(), q, 1};
+      lapack::geqpf<T>(p, q, xm, tau.data(), perm.data());
+      std::vector<T> y(static_cast<std::size_t>(q * q), T(0));  // Y^T = R, row by row
+      for (index_t r = 0; r < q; ++r)
+        for (index_t c = r; c < q; ++c) y[std::size_t(r * q + c)] = xm(r, c);
+      std::vector<T> vy(vectors ? static_cast<std::size_t>(q * q) : 0);
+      lapack::jacobi_svd<T>(q, q, y.data(), q, vectors ? vy.data() : nullptr, q, si);
+      if (vectors) {
+        // Ux = Q Vy: the rows of vy (Vy's columns) padded to length p, then Q applied.
+        std::vector<T> wq(static_cast<std::size_t>(p * q), T(0));
+        const lapack::MatRef<T> wm{wq.data(), q, 1};
+        for (index_t r = 0; r < q; ++r)
+          for (index_t c = 0; c < q; ++c) wm(r, c) = vy[std::size_t(c * q + r)];
+        lapack::ormqr_left<T>(p, q, q, xm, tau.data(), wm, false);
+        for (index_t c = 0; c < q; ++c)
+          for (index_t r = 0; r < p; ++r) g[std::size_t(c * p + r)] = wm(r, c);
+        // Vx = P Uy: (P u)[perm[j]] = u[j].
+        for (index_t r = 0; r < q; ++r)
+          for (index_t j = 0; j < q; ++j) vt[std::size_t(r * q + perm[std::size_t(j)])] = y[std::size_t(r * q + j)];
       }
-    lapack::jacobi_svd<T>(p, q, g.data(), p, vectors ? vt.data() : nullptr, q, si);
+    }
     if (!vectors) return;
     lapack::MatRef<T> ui{u + i * m * uc, uc, 1}, vhi{vh + i * vr * n, n, 1};
     // X = Ux S Vx^T with Ux^T = the rows of g (q x p), Vx^T = vt (q x q).
@@ -130,6 +165,7 @@ auto svdvals(const X& a) {
 }  // namespace linalg
 
 // torch.svd(input, some=True): {U, S, V} with A = U diag(S) V^T (V [*, n, k], not Vh).
+// requires: A of rank >= 2, float or double. ensures: as linalg::svd, with V = Vh^T.
 template <Expression X>
 auto svd(const X& a) {
   auto r = detail::svd_impl<op::LinalgSvd, false>(a);
