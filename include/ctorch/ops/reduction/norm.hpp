@@ -215,24 +215,13 @@ template <int Dim, bool Keep = false, Tracked X>
 auto norm(const X& x, double p = 2) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  using T = typename V::value_type;
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
   return autograd::record(
       "NormBackward1", norm<Dim, Keep>(v.value(), p),
       [p](const auto& g, const auto& y, const V& in) {
-        const auto& x = in.value();
-        const auto gk = detail::unreduce<d, Keep>(g);
-        const auto yk = detail::unreduce<d, Keep>(y);
-        if (p == 1) {
-          autograd::accumulate(in, gk * sign(x));
-        } else if (p == 2) {
-          autograd::accumulate(in, where(yk == T(0), T(0), gk * x / yk));
-        } else if (std::isinf(p) || p == 0) {
+        if (std::isinf(p) || p == 0)
           throw value_error("ctorch: norm: the gradient of norm along a dim is implemented for finite p > 0");
-        } else {
-          autograd::accumulate(in,
-                               where(yk == T(0), T(0), gk * sign(x) * pow(abs(x), T(p - 1)) / pow(yk, T(p - 1))));
-        }
+        detail::norm_backward(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y), p);
       },
       v);
 }
