@@ -12,6 +12,8 @@
 
 #include <ctorch/nn/functional/conv2d.hpp>
 
+#include "ratio_reporter.hpp"
+
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -108,26 +110,10 @@ struct Layer {
                tb = to_torch(b).requires_grad_(), tgy = to_torch(gy);
     for (auto _ : st) {
       auto y = torch::conv2d(tx, tw, tb, at::IntArrayRef{1, 1}, at::IntArrayRef{P, P});
-      const std::vector<torch::Tensor> ins = input_grad ? std::vector<torch::Tensor>{tx, tw, tb}
-                                                        : std::vector<torch::Tensor>{tw, tb};
+      const std::vector<torch::Tensor> ins =
+          input_grad ? std::vector<torch::Tensor>{tx, tw, tb} : std::vector<torch::Tensor>{tw, tb};
       auto g = torch::autograd::grad({y}, ins, {tgy});
       benchmark::DoNotOptimize(g[0].data_ptr());
-    }
-  }
-};
-
-// Console output plus the median real time of every "<case>/<impl>", for the ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, std::map<std::string, double>> times;  // case -> impl -> ns
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      std::string name = r.run_name.function_name;
-      const auto slash = name.find('/');
-      if (slash == std::string::npos) continue;
-      times[name.substr(0, slash)][name.substr(slash + 1)] = r.GetAdjustedRealTime();  // in microseconds
     }
   }
 };
@@ -154,17 +140,10 @@ int main(int argc, char** argv) {
   add("conv2", conv2);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter rep;
+  ctorch_bench::RatioReporter rep;
   benchmark::RunSpecifiedBenchmarks(&rep);
-  std::printf("\n%-16s %12s %12s %8s\n", "case", "ctorch us", "torch us", "ratio");
-  double sc = 0, st = 0;
-  for (const auto& [c, m] : rep.times) {
-    if (!m.count("ctorch") || !m.count("torch")) continue;
-    const double a = m.at("ctorch"), t = m.at("torch");
-    std::printf("%-16s %12.1f %12.1f %7.2fx\n", c.c_str(), a, t, t / a);
-    if (c.find("fwdbwd") != std::string::npos) sc += a, st += t;
-  }
-  if (sc > 0) std::printf("%-16s %12.1f %12.1f %7.2fx\n", "both_fwdbwd", sc, st, st / sc);
+  const auto [sc, st] = rep.print_ratios("torch", "us", "fwdbwd");
+  if (sc > 0) std::printf("%-22s %12.2f %12.2f %7.2fx\n", "both_fwdbwd", sc, st, st / sc);
   benchmark::Shutdown();
   return 0;
 }

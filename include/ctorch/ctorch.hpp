@@ -3,6 +3,7 @@
 #include "core.hpp"
 #include "ops/comparison.hpp"
 #include "ops/creation.hpp"
+#include "ops/inplace.hpp"
 #include "ops/joining.hpp"
 #include "ops/linalg.hpp"
 #include "ops/pointwise.hpp"

@@ -70,4 +70,28 @@ for name, (cls, kw) in configs.items():
         opt.step()
     w.add(f"opt_{name}", p.detach())
 
+# A stack of every nn layer, forward and backward in double: Conv2d(2, 3, 3, padding=1), ReLU, AvgPool2d(2),
+# Conv2d(3, 4, 2, stride=2, groups=1), MaxPool2d(1), Flatten, Linear(4, 5), Tanh, Linear(5, 4), Sigmoid,
+# Linear(4, 3), ReLU, Linear(3, 2, bias=False). Parameters from the generator (saved), input x [3, 2, 6, 6],
+# loss = sum(y * r).
+layers = torch.nn.Sequential(
+    torch.nn.Conv2d(2, 3, 3, padding=1), torch.nn.ReLU(), torch.nn.AvgPool2d(2),
+    torch.nn.Conv2d(3, 4, 2, stride=2), torch.nn.MaxPool2d(1), torch.nn.Flatten(),
+    torch.nn.Linear(4, 5), torch.nn.Tanh(), torch.nn.Linear(5, 4), torch.nn.Sigmoid(),
+    torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2, bias=False)).double()
+with torch.no_grad():
+    for name, prm in layers.named_parameters():
+        prm.copy_(torch.randn(prm.shape, generator=g, dtype=torch.float64) * 0.7)
+        w.add("stack_p_" + name, prm.detach())
+x = torch.randn(3, 2, 6, 6, generator=g, dtype=torch.float64).requires_grad_(True)
+r = torch.randn(3, 2, generator=g, dtype=torch.float64)
+w.add("stack_x", x.detach())
+w.add("stack_r", r)
+y = layers(x)
+(y * r).sum().backward()
+w.add("stack_y", y.detach())
+w.add("stack_gx", x.grad)
+for name, prm in layers.named_parameters():
+    w.add("stack_g_" + name, prm.grad)
+
 w.save()

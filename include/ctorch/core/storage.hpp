@@ -33,10 +33,21 @@ struct device_memory<Cpu> {
   }
   // Host <-> this device; for the CPU both are plain copies.
   template <class T>
-  static void to_host(T* host_dst, const T* src, std::size_t n) { copy(host_dst, src, n); }
+  static void to_host(T* host_dst, const T* src, std::size_t n) {
+    copy(host_dst, src, n);
+  }
   template <class T>
-  static void from_host(T* dst, const T* host_src, std::size_t n) { copy(dst, host_src, n); }
+  static void from_host(T* dst, const T* host_src, std::size_t n) {
+    copy(dst, host_src, n);
+  }
 };
+
+// Tag for a tensor or buffer whose elements the caller overwrites before reading (no zero fill): kernels
+// that write every output element use it, as torch.empty does.
+struct uninitialized_t {
+  explicit uninitialized_t() = default;
+};
+inline constexpr uninitialized_t uninitialized{};
 
 // A buffer of n elements of T on device D. Move-only; Tensor adds value semantics on top.
 template <class T, Device D>
@@ -46,6 +57,7 @@ class Storage {
   explicit Storage(std::size_t n) : ptr_(device_memory<D>::template allocate<T>(n)), size_(n) {
     device_memory<D>::fill_zero(ptr_, n);
   }
+  Storage(std::size_t n, uninitialized_t) : ptr_(device_memory<D>::template allocate<T>(n)), size_(n) {}
   Storage(Storage&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)), size_(std::exchange(o.size_, 0)) {}
   Storage& operator=(Storage&& o) noexcept {
     if (this != &o) {

@@ -42,29 +42,23 @@ class Tensor : public expr_base {
   using const_view_type = TensorView<const T, S, D>;
 
   // A zero-filled tensor of a static shape.
-  Tensor()
-    requires(S::is_static)
-      : storage_(std::size_t(S::static_numel)) {}
+  Tensor() requires(S::is_static) : storage_(std::size_t(S::static_numel)) {}
 
   // A zero-filled tensor; the arguments are the Dyn extents, in order (Tensor<float, Shape<Dyn, 784>> x(batch)).
   template <class... I>
-    requires(sizeof...(I) == S::num_dyn && sizeof...(I) > 0 && (std::is_integral_v<I> && ...))
-  explicit Tensor(I... dyn) : dims_(dyn...), storage_(std::size_t(dims_.numel())) {}
+  requires(sizeof...(I) == S::num_dyn && sizeof...(I) > 0 && (std::is_integral_v<I> && ...)) explicit Tensor(I... dyn)
+      : dims_(dyn...), storage_(std::size_t(dims_.numel())) {}
 
   // A 0-d tensor holding one value (torch.tensor(3.0)).
-  explicit Tensor(T v)
-    requires(rank == 0)
-      : storage_(1) {
-    device_memory<D>::from_host(storage_.data(), &v, 1);
-  }
+  explicit Tensor(T v) requires(rank == 0) : storage_(1) { device_memory<D>::from_host(storage_.data(), &v, 1); }
 
   explicit Tensor(const Dims<S>& dims) : dims_(dims), storage_(std::size_t(dims_.numel())) {}
+  // requires: every element is written before it is read. ensures: a tensor of these dims, not zeroed.
+  Tensor(uninitialized_t, const Dims<S>& dims) : dims_(dims), storage_(std::size_t(dims_.numel()), uninitialized) {}
 
   // From nested initializer lists: Tensor<float, Shape<2, 3>> t{{1, 2, 3}, {4, 5, 6}}. Dyn extents are
   // taken from the lists; a list that does not fit the static extents, or a ragged one, throws shape_error.
-  Tensor(nested_list_t<T, rank> values)
-    requires(rank > 0)
-  {
+  Tensor(nested_list_t<T, rank> values) requires(rank > 0) {
     std::array<index_t, rank> ext{};
     bool seen[rank]{};
     std::vector<T> flat;
@@ -79,18 +73,15 @@ class Tensor : public expr_base {
 
   // Evaluates an expression (one fused pass). Dyn extents are taken from the expression.
   template <Expression E>
-    requires(!std::is_same_v<std::remove_cvref_t<E>, Tensor>)
-  Tensor(const E& e) {
-    assign_resizing(e);
-  }
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Tensor>) Tensor(const E& e) { assign_resizing(e); }
 
-  Tensor(const Tensor& o) : dims_(o.dims_), storage_(o.storage_.size()) {
+  Tensor(const Tensor& o) : dims_(o.dims_), storage_(o.storage_.size(), uninitialized) {
     device_memory<D>::copy(storage_.data(), o.storage_.data(), o.storage_.size());
   }
   Tensor(Tensor&&) noexcept = default;
   Tensor& operator=(const Tensor& o) {
     if (this != &o) {
-      if (storage_.size() != o.storage_.size()) storage_ = Storage<T, D>(o.storage_.size());
+      if (storage_.size() != o.storage_.size()) storage_ = Storage<T, D>(o.storage_.size(), uninitialized);
       dims_ = o.dims_;
       device_memory<D>::copy(storage_.data(), o.storage_.data(), o.storage_.size());
     }
@@ -101,8 +92,7 @@ class Tensor : public expr_base {
   // Value semantics: after `t = e`, t holds e's values with e's extents (reallocating if a Dyn extent
   // changed). Aliasing is handled: t = t + transpose(t) is right.
   template <Expression E>
-    requires(!std::is_same_v<std::remove_cvref_t<E>, Tensor>)
-  Tensor& operator=(const E& e) {
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Tensor>) Tensor& operator=(const E& e) {
     assign_resizing(e);
     return *this;
   }
@@ -137,25 +127,15 @@ class Tensor : public expr_base {
   static constexpr bool is_contiguous() noexcept { return true; }
 
   template <class... I>
-    requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...))
-  T& operator()(I... i) {
+  requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...)) T& operator()(I... i) { return view()(i...); }
+  template <class... I>
+  requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...)) const T& operator()(I... i) const {
     return view()(i...);
   }
   template <class... I>
-    requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...))
-  const T& operator()(I... i) const {
-    return view()(i...);
-  }
+  requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...)) T& at(I... i) { return view().at(i...); }
   template <class... I>
-    requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...))
-  T& at(I... i) {
-    return view().at(i...);
-  }
-  template <class... I>
-    requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...))
-  const T& at(I... i) const {
-    return view().at(i...);
-  }
+  requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...)) const T& at(I... i) const { return view().at(i...); }
   T item() const { return view().item(); }
 
   // to<U>() with a dtype U: a converted copy (PyTorch's .to(dtype)); with a device U: a copy on that
@@ -205,7 +185,7 @@ class Tensor : public expr_base {
   template <class E>
   [[gnu::noinline]] void assign_fresh(const Dims<S>& d, const E& e) {
     // A fresh buffer cannot alias e, so no aliasing copy is needed.
-    Tensor fresh(d);
+    Tensor fresh(uninitialized, d);  // assign writes every element
     assign(fresh.view(), e);
     *this = std::move(fresh);
   }

@@ -28,21 +28,23 @@ struct Stateless : Module<Self>, NoChildren {
   using output_shape = S;
 };
 
-#define CTORCH_NN_ELEMENTWISE(Name, fn, text)            \
-  struct Name : Stateless<Name> {                        \
-    template <class X>                                   \
-    auto forward(const X& x) const {                     \
-      return Var(fn(x));                                 \
-    }                                                    \
-    template <class X>                                   \
-    auto operator()(const X& x) const {                  \
-      return forward(x);                                 \
-    }                                                    \
-    std::string repr() const { return text; }            \
+// op_type: the pointwise op, so Sequential can fold it into a preceding Linear's GEMM epilogue.
+#define CTORCH_NN_ELEMENTWISE(Name, fn, Op, text) \
+  struct Name : Stateless<Name> {                 \
+    using op_type = Op;                           \
+    template <class X>                            \
+    auto forward(const X& x) const {              \
+      return Var(fn(x));                          \
+    }                                             \
+    template <class X>                            \
+    auto operator()(const X& x) const {           \
+      return forward(x);                          \
+    }                                             \
+    std::string repr() const { return text; }     \
   };
-CTORCH_NN_ELEMENTWISE(ReLU, relu, "ReLU()")
-CTORCH_NN_ELEMENTWISE(Tanh, tanh, "Tanh()")
-CTORCH_NN_ELEMENTWISE(Sigmoid, sigmoid, "Sigmoid()")
+CTORCH_NN_ELEMENTWISE(ReLU, relu, op::Relu, "ReLU()")
+CTORCH_NN_ELEMENTWISE(Tanh, tanh, op::Tanh, "Tanh()")
+CTORCH_NN_ELEMENTWISE(Sigmoid, sigmoid, op::Sigmoid, "Sigmoid()")
 #undef CTORCH_NN_ELEMENTWISE
 
 // torch.nn.Flatten(start_dim=1): [N, d1, d2, ...] -> [N, d1 * d2 * ...].

@@ -31,8 +31,8 @@ class Conv2d : public Module<Conv2d<In, Out, K, Opt, T>>, public NoChildren {
     weight.requires_grad_();
     bias.requires_grad_();
     init::kaiming_uniform_(weight, std::sqrt(5.0), "fan_in", "leaky_relu", gen);
-    init::uniform_(bias, -1.0 / std::sqrt(double(In / Opt.groups * K * K)), 1.0 / std::sqrt(double(In / Opt.groups * K * K)),
-                   gen);
+    init::uniform_(bias, -1.0 / std::sqrt(double(In / Opt.groups * K * K)),
+                   1.0 / std::sqrt(double(In / Opt.groups * K * K)), gen);
   }
 
   template <class S>
@@ -72,20 +72,39 @@ class Conv2d : public Module<Conv2d<In, Out, K, Opt, T>>, public NoChildren {
                     std::to_string(K) + ", " + std::to_string(K) + "), stride=(" + std::to_string(Opt.stride) + ", " +
                     std::to_string(Opt.stride) + ")";
     if (Opt.padding) s += ", padding=(" + std::to_string(Opt.padding) + ", " + std::to_string(Opt.padding) + ")";
-    if (Opt.dilation != 1) s += ", dilation=(" + std::to_string(Opt.dilation) + ", " + std::to_string(Opt.dilation) + ")";
+    if (Opt.dilation != 1)
+      s += ", dilation=(" + std::to_string(Opt.dilation) + ", " + std::to_string(Opt.dilation) + ")";
     if (Opt.groups != 1) s += ", groups=" + std::to_string(Opt.groups);
     return s + ")";
   }
 };
 
-template <Pool2dOptions Opt>
-class MaxPool2d : public Module<MaxPool2d<Opt>>, public NoChildren {
- public:
+// What the pooling layers share: no parameters, NCHW input, the output shape of functional Op's rule.
+template <class Self, class Op, Pool2dOptions Opt>
+struct Pool2dModule : Module<Self>, NoChildren {
   template <class S>
   static constexpr bool accepts = S::rank == 4;
   template <class S>
-  using output_shape = typename functional::detail::pool2d_check<functional::op::MaxPool2d, S, Opt>::out_shape;
+  using output_shape = typename functional::detail::pool2d_check<Op, S, Opt>::out_shape;
+  template <class X>
+  auto operator()(const X& x) const {
+    return static_cast<const Self&>(*this).forward(x);
+  }
+  template <class F>
+  void visit_parameters(F&&, const std::string&) {}
+  auto parameters() { return std::tuple<>{}; }
+  static std::string window_repr() {
+    return "kernel_size=" + std::to_string(Opt.kernel) +
+           ", stride=" + std::to_string(Opt.stride ? Opt.stride : Opt.kernel) +
+           ", padding=" + std::to_string(Opt.padding);
+  }
+};
 
+// torch.nn.MaxPool2d(kernel_size, stride, padding, dilation, ceil_mode): the gradient goes to each
+// window's (first) maximum, through the indices kept by the forward pass.
+template <Pool2dOptions Opt>
+struct MaxPool2d : Pool2dModule<MaxPool2d<Opt>, functional::op::MaxPool2d, Opt> {
+  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the maxima [N, C, Ho, Wo].
   template <class X>
   auto forward(const X& x) const {
     auto vx = autograd::as_var(x);
@@ -99,19 +118,30 @@ class MaxPool2d : public Module<MaxPool2d<Opt>>, public NoChildren {
         },
         vx);
   }
-  template <class X>
-  auto operator()(const X& x) const {
-    return forward(x);
-  }
-  template <class F>
-  void visit_parameters(F&&, const std::string&) {}
-  auto parameters() { return std::tuple<>{}; }
   std::string repr() const {
-    const int s = Opt.stride ? Opt.stride : Opt.kernel;
-    return "MaxPool2d(kernel_size=" + std::to_string(Opt.kernel) + ", stride=" + std::to_string(s) +
-           ", padding=" + std::to_string(Opt.padding) + ", dilation=" + std::to_string(Opt.dilation) +
+    return "MaxPool2d(" + this->window_repr() + ", dilation=" + std::to_string(Opt.dilation) +
            ", ceil_mode=" + (Opt.ceil_mode ? "True" : "False") + ")";
   }
+};
+
+// torch.nn.AvgPool2d(kernel_size, stride, padding, ceil_mode, count_include_pad): the gradient spreads
+// grad_out / divisor over each window (functional::avg_pool2d_backward).
+template <Pool2dOptions Opt>
+struct AvgPool2d : Pool2dModule<AvgPool2d<Opt>, functional::op::AvgPool2d, Opt> {
+  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the averages [N, C, Ho, Wo].
+  template <class X>
+  auto forward(const X& x) const {
+    auto vx = autograd::as_var(x);
+    using VX = decltype(vx);
+    return autograd::record(
+        "AvgPool2DBackward0", functional::avg_pool2d_forward<Opt>(vx.value()),
+        [](const auto& g, const auto&, const VX& xin) {
+          if (xin.requires_grad())
+            autograd::accumulate(xin, functional::avg_pool2d_backward<Opt, typename VX::shape_type>(g));
+        },
+        vx);
+  }
+  std::string repr() const { return "AvgPool2d(" + this->window_repr() + ")"; }
 };
 
 }  // namespace ctorch::nn

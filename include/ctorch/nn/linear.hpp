@@ -40,12 +40,21 @@ class Linear : public Module<Linear<In, Out, Bias, T>>, public NoChildren {
   // requires: x [N, In]. ensures: x W^T + b (a Var; records when the parameters require grad).
   template <class X>
   auto forward(const X& x) const {
-    if constexpr (Bias) return functional::linear(x, weight, bias);
-    else return functional::linear(x, weight);
+    if constexpr (Bias)
+      return functional::linear(x, weight, bias);
+    else
+      return functional::linear(x, weight);
   }
   template <class X>
   auto operator()(const X& x) const {
     return forward(x);
+  }
+  // Act(x W^T + b) in one GEMM pass (the bias and Act in its epilogue): what nn::Sequential runs for this
+  // layer followed by an activation whose derivative follows from its result (ReLU, Tanh, Sigmoid).
+  static constexpr bool fuses_activation = Bias;
+  template <class Act, class X>
+  auto forward_act(const X& x) const {
+    return functional::linear_act<Act>(x, weight, bias);
   }
 
   template <class F>
@@ -54,8 +63,10 @@ class Linear : public Module<Linear<In, Out, Bias, T>>, public NoChildren {
     if constexpr (Bias) f(detail::join(prefix, "bias"), bias);
   }
   auto parameters() {
-    if constexpr (Bias) return std::tie(weight, bias);
-    else return std::tie(weight);
+    if constexpr (Bias)
+      return std::tie(weight, bias);
+    else
+      return std::tie(weight);
   }
   std::string repr() const {
     return "Linear(in_features=" + std::to_string(In) + ", out_features=" + std::to_string(Out) +

@@ -3,8 +3,9 @@
 //
 // A module is a plain class deriving from Module<Self> (CRTP, no virtual calls). It says what it holds by
 // implementing `visit_parameters(f, prefix)` (f(name, Var&) for each parameter, static types intact),
-// `visit_children(f)` for sub-modules (optional), `parameters()` (a std::tuple of Var references, which
-// optimizers use to size their state at compile time), and `repr()`.
+// `visit_children(f)` for sub-modules (optional), `visit_buffers(f, prefix)` for state that is not a
+// parameter (f(name, Tensor&); optional: saved in state_dict, never trained), `parameters()` (a std::tuple
+// of Var references, which optimizers use to size their state at compile time), and `repr()`.
 #pragma once
 #include <cstdint>
 #include <fstream>
@@ -46,6 +47,8 @@ inline std::string vec_string(const std::vector<index_t>& v) {
 struct NoChildren {
   template <class F>
   void visit_children(F&&) {}
+  // torch's children(): references to the direct sub-modules, as a tuple (none here).
+  std::tuple<> children() { return {}; }
 };
 
 template <class Self>
@@ -70,6 +73,13 @@ class Module {
     self().visit_parameters([&](const std::string& n, auto& p) { out.emplace_back(n, detail::to_vec(p.sizes())); }, "");
     return out;
   }
+  // (name, shape) of every buffer (state that is not a parameter), in registration order.
+  std::vector<std::pair<std::string, std::vector<index_t>>> named_buffers() {
+    std::vector<std::pair<std::string, std::vector<index_t>>> out;
+    visit_buffers_of(
+        self(), [&](const std::string& n, auto& b) { out.emplace_back(n, detail::to_vec(b.sizes())); }, "");
+    return out;
+  }
   index_t num_parameters() {
     index_t n = 0;
     self().visit_parameters([&](const std::string&, auto& p) { n += p.numel(); }, "");
@@ -83,17 +93,18 @@ class Module {
     return self();
   }
 
-  // A copy of every parameter's values by name.
+  // A copy of every parameter's and buffer's values by name.
   StateDict state_dict() {
     StateDict sd;
-    self().visit_parameters(
-        [&](const std::string& n, auto& p) {
-          StateTensor t;
-          t.shape = detail::to_vec(p.sizes());
-          for (auto v : p.value().tolist()) t.values.push_back(double(v));
-          sd.emplace(n, std::move(t));
-        },
-        "");
+    auto put = [&](const std::string& n, const auto& tensor) {
+      StateTensor t;
+      t.shape = detail::to_vec(tensor.sizes());
+      for (auto v : tensor.tolist()) t.values.push_back(double(v));
+      sd.emplace(n, std::move(t));
+    };
+    self().visit_parameters([&](const std::string& n, auto& p) { put(n, p.value()); }, "");
+    visit_buffers_of(
+        self(), [&](const std::string& n, auto& b) { put(n, b); }, "");
     return sd;
   }
 
@@ -102,23 +113,37 @@ class Module {
   // keys, shape_error naming the key and both shapes.
   void load_state_dict(const StateDict& sd, bool strict = true) {
     std::vector<std::string> missing, seen;
+    // The entry for n when present with the right shape (shape_error otherwise), else null (missing).
+    auto entry = [&](const std::string& n, const auto& sizes) -> const StateTensor* {
+      auto it = sd.find(n);
+      if (it == sd.end()) {
+        missing.push_back(n);
+        return nullptr;
+      }
+      seen.push_back(n);
+      const auto shape = detail::to_vec(sizes);
+      if (it->second.shape != shape)
+        throw shape_error("ctorch: load_state_dict: size mismatch for " + n + ": copying a param with shape " +
+                          detail::vec_string(it->second.shape) + ", the shape in current model is " +
+                          detail::vec_string(shape));
+      return &it->second;
+    };
+    auto copy_into = [](auto* d, const StateTensor& t) {
+      using T = std::remove_pointer_t<decltype(d)>;
+      for (std::size_t i = 0; i < t.values.size(); ++i) d[i] = static_cast<T>(t.values[i]);
+    };
     self().visit_parameters(
         [&](const std::string& n, auto& p) {
-          auto it = sd.find(n);
-          if (it == sd.end()) {
-            missing.push_back(n);
-            return;
+          if (const StateTensor* t = entry(n, p.sizes())) {
+            no_grad ng;
+            copy_into(p.data_().data(), *t);
           }
-          seen.push_back(n);
-          const auto shape = detail::to_vec(p.sizes());
-          if (it->second.shape != shape)
-            throw shape_error("ctorch: load_state_dict: size mismatch for " + n + ": copying a param with shape " +
-                              detail::vec_string(it->second.shape) + ", the shape in current model is " +
-                              detail::vec_string(shape));
-          using T = typename std::remove_cvref_t<decltype(p)>::value_type;
-          no_grad ng;
-          T* d = p.data_().data();
-          for (std::size_t i = 0; i < it->second.values.size(); ++i) d[i] = static_cast<T>(it->second.values[i]);
+        },
+        "");
+    visit_buffers_of(
+        self(),
+        [&](const std::string& n, auto& b) {
+          if (const StateTensor* t = entry(n, b.sizes())) copy_into(b.data(), *t);
         },
         "");
     std::vector<std::string> unexpected;
@@ -146,13 +171,21 @@ class Module {
 
   bool training_ = true;
 
+  // Calls m.visit_buffers(f, prefix) when m has buffers (a module without visit_buffers has none).
+  template <class M, class F>
+  static void visit_buffers_of(M& m, F&& f, const std::string& prefix) {
+    if constexpr (requires { m.visit_buffers(f, prefix); }) m.visit_buffers(f, prefix);
+  }
+
  private:
   Self& self() { return static_cast<Self&>(*this); }
 };
 
 // The PyTorch repr: Linear(in_features=784, out_features=128, bias=True), Sequential( (0): ... ).
 template <class M>
-  requires requires(const M& m) { m.repr(); }
+requires requires(const M& m) {
+  m.repr();
+}
 std::ostream& operator<<(std::ostream& os, const M& m) {
   return os << m.repr();
 }
@@ -209,7 +242,8 @@ inline StateDict load(const std::string& path) {
     for (std::uint64_t d = 0; d < rank; ++d) {
       std::int64_t e;
       get(e);
-      if (e < 0 || (e > 0 && numel > (std::uint64_t(1) << 40) / std::uint64_t(e))) throw fail("corrupt shape for " + name);
+      if (e < 0 || (e > 0 && numel > (std::uint64_t(1) << 40) / std::uint64_t(e)))
+        throw fail("corrupt shape for " + name);
       t.shape.push_back(e);
       numel *= std::uint64_t(e);
     }
@@ -222,7 +256,9 @@ inline StateDict load(const std::string& path) {
 }
 
 template <class M>
-  requires requires(M& m) { m.state_dict(); }
+requires requires(M& m) {
+  m.state_dict();
+}
 void save(M& module, const std::string& path) {
   save(module.state_dict(), path);
 }

@@ -28,6 +28,17 @@ struct flow {
   using layer = L;
   using shape = S;
 };
+// Whether layer L followed by layer A runs as one L.forward_act<A's op>: a Linear then ReLU/Tanh/Sigmoid.
+template <class L, class A>
+constexpr bool fuses() {
+  if constexpr (requires {
+                  L::fuses_activation;
+                  A::op_type::d_from_result;
+                })
+    return L::fuses_activation && A::op_type::d_from_result;
+  else
+    return false;
+}
 template <class L, class S, class Next>
 auto operator|(flow<L, S>, std::type_identity<Next>)
     -> flow<Next, typename sequential_check<L, Next, S, Next::template accepts<S>>::type>;
@@ -70,11 +81,23 @@ class Sequential : public Module<Sequential<Layers...>> {
   void visit_parameters(F&& f, const std::string& prefix) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (std::get<I>(layers).visit_parameters(f, detail::join(prefix, std::to_string(I))), ...);
-    }(std::index_sequence_for<Layers...>{});
+    }
+    (std::index_sequence_for<Layers...>{});
+  }
+  template <class F>
+  void visit_buffers(F&& f, const std::string& prefix) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (Module<Sequential>::visit_buffers_of(std::get<I>(layers), f, detail::join(prefix, std::to_string(I))), ...);
+    }
+    (std::index_sequence_for<Layers...>{});
   }
   template <class F>
   void visit_children(F&& f) {
     std::apply([&](auto&... l) { (f(l), ...); }, layers);
+  }
+  // torch's children(): references to the layers, in order, as a tuple.
+  auto children() {
+    return std::apply([](auto&... l) { return std::tie(l...); }, layers);
   }
   auto parameters() {
     return std::apply([](auto&... l) { return std::tuple_cat(l.parameters()...); }, layers);
@@ -83,15 +106,28 @@ class Sequential : public Module<Sequential<Layers...>> {
     std::string s = "Sequential(\n";
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       ((s += "  (" + std::to_string(I) + "): " + indent(std::get<I>(layers).repr()) + "\n"), ...);
-    }(std::index_sequence_for<Layers...>{});
+    }
+    (std::index_sequence_for<Layers...>{});
     return s + ")";
   }
 
  private:
+  template <std::size_t I>
+  using layer_t = std::tuple_element_t<I, std::tuple<Layers...>>;
+  // Layer I on x, then the rest; a Linear and the activation after it run as one fused layer.
   template <std::size_t I, class X>
   auto run(const X& x) const {
-    if constexpr (I == sizeof...(Layers)) return x;
-    else return run<I + 1>(std::get<I>(layers).forward(x));
+    constexpr std::size_t n = sizeof...(Layers);
+    if constexpr (I == n) {
+      return x;
+    } else if constexpr (I + 1 < n) {
+      if constexpr (detail::fuses<layer_t<I>, layer_t<I + 1>>())
+        return run<I + 2>(std::get<I>(layers).template forward_act<typename layer_t<I + 1>::op_type>(x));
+      else
+        return run<I + 1>(std::get<I>(layers).forward(x));
+    } else {
+      return run<I + 1>(std::get<I>(layers).forward(x));
+    }
   }
   static std::string indent(const std::string& r) {
     std::string out;

@@ -9,6 +9,9 @@
 // strided memory, never copied whole. The mc blocks of A are split across threads (parallel_for); each
 // thread packs its own A block, the B slab is shared.
 //
+// An epilogue (gemm_ep) applies a per-column function to each finished element while the tile is still in
+// registers: nn::Linear's bias + activation cost no second pass over the output.
+//
 // requires: A is M x K, B is K x N, C is M x N, addressed as X[i * rs + j * cs]; C does not alias A or
 // B. ensures: C = alpha * A B + beta * C; with beta == 0, C is not read (NaN in C does not propagate).
 #pragma once
@@ -20,11 +23,25 @@
 #include <type_traits>
 
 #include "../../core/config.hpp"
+#include "../../core/packet_fma.hpp"
 #include "../../core/parallel.hpp"
 #include "../../core/simd.hpp"
-#include "../../core/packet_fma.hpp"
 
 namespace ctorch::linalg {
+
+// The default epilogue: none. An epilogue E has `active = true` and, for column j of C,
+// `E::packet(v, j)` (v: the W values of columns j .. j+W-1) and `E::scalar(v, j)`.
+struct NoEpilogue {
+  static constexpr bool active = false;
+  template <class V>
+  V packet(const V& v, index_t) const {
+    return v;
+  }
+  template <class T>
+  T scalar(T v, index_t) const {
+    return v;
+  }
+};
 
 namespace detail {
 
@@ -40,9 +57,10 @@ struct gemm_params {
   static constexpr int MR = 6;  // 6 x 2 + 2 + 1 = 15 of 16 registers
 #endif
   static constexpr int NR = 2 * W;
-  static constexpr index_t KC = 256;                                                     // B sliver in L1
-  static constexpr index_t MC = std::max<index_t>(MR, (512 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in L2
-  static constexpr index_t NC = 4096;                                                    // B slab in L3
+  static constexpr index_t KC = 256;  // B sliver in L1
+  static constexpr index_t MC =
+      std::max<index_t>(MR, (512 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in L2
+  static constexpr index_t NC = 4096;                                             // B slab in L3
 };
 
 // A per-thread, 64-byte aligned scratch buffer that only grows.
@@ -111,22 +129,24 @@ void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) 
 }
 
 // The MR x NR micro-kernel: acc = sum_k ap[k][i] * bp[k][j], then C[i][j] = alpha * acc + beta * C
-// (beta == 0: C not read) on the m x n corner that exists.
-template <class T>
+// (beta == 0: C not read) on the m x n corner that exists; then, on the last K slab (`last`), the
+// epilogue on each element, j0 being the tile's first column in C.
+template <class T, class Epi = NoEpilogue>
 [[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, T* c, index_t rsc,
-                               index_t csc, index_t m, index_t n, T alpha, T beta) {
+                               index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {}, index_t j0 = 0,
+                               bool last = false) {
   using P = gemm_params<T>;
   using B = gemm_batch<T>;
   constexpr int MR = P::MR, W = P::W, NR = P::NR;
   B acc0[MR], acc1[MR];
-CTORCH_UNROLL
+  CTORCH_UNROLL
   for (int i = 0; i < MR; ++i) {
     acc0[i] = B(T(0));
     acc1[i] = B(T(0));
   }
   for (index_t k = 0; k < kc; ++k) {
     const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
-CTORCH_UNROLL
+    CTORCH_UNROLL
     for (int i = 0; i < MR; ++i) {
       const B a(ap[i]);
       acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
@@ -136,16 +156,33 @@ CTORCH_UNROLL
     bp += NR;
   }
   const B va(alpha);
+  if constexpr (Epi::active) {
+    if (last && m == MR && n == NR && csc == 1) {
+      const B vb(beta);
+      CTORCH_UNROLL
+      for (int i = 0; i < MR; ++i) {
+        T* ci = c + i * rsc;
+        B v0 = va * acc0[i], v1 = va * acc1[i];
+        if (beta != T(0)) {
+          v0 = ctorch::detail::packet_fma(vb, B::load_unaligned(ci), v0);
+          v1 = ctorch::detail::packet_fma(vb, B::load_unaligned(ci + W), v1);
+        }
+        epi.packet(v0, j0).store_unaligned(ci);
+        epi.packet(v1, j0 + W).store_unaligned(ci + W);
+      }
+      return;
+    }
+  }
   if (m == MR && n == NR && csc == 1) {
     if (beta == T(0)) {
-CTORCH_UNROLL
+      CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         (va * acc0[i]).store_unaligned(c + i * rsc);
         (va * acc1[i]).store_unaligned(c + i * rsc + W);
       }
     } else {
       const B vb(beta);
-CTORCH_UNROLL
+      CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         T* ci = c + i * rsc;
         ctorch::detail::packet_fma(vb, B::load_unaligned(ci), va * acc0[i]).store_unaligned(ci);
@@ -163,13 +200,23 @@ CTORCH_UNROLL
     for (index_t j = 0; j < n; ++j) {
       T& cij = c[i * rsc + j * csc];
       cij = beta == T(0) ? alpha * tmp[i * NR + j] : alpha * tmp[i * NR + j] + beta * cij;
+      if constexpr (Epi::active)
+        if (last) cij = epi.scalar(cij, j0 + j);
     }
+}
+
+// The epilogue as a pass of its own, for the paths that do not go through the micro-kernel.
+template <class T, class Epi>
+void apply_epilogue(index_t M, index_t N, T* c, index_t rsc, index_t csc, const Epi& epi) {
+  if constexpr (Epi::active)
+    for (index_t i = 0; i < M; ++i)
+      for (index_t j = 0; j < N; ++j) c[i * rsc + j * csc] = epi.scalar(c[i * rsc + j * csc], j);
 }
 
 // A plain loop for products too small to repay packing.
 template <class T>
-void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b,
-                index_t rsb, index_t csb, T beta, T* c, index_t rsc, index_t csc) {
+void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b, index_t rsb,
+                index_t csb, T beta, T* c, index_t rsc, index_t csc) {
   for (index_t i = 0; i < M; ++i)
     for (index_t j = 0; j < N; ++j) {
       T s(0);
@@ -185,10 +232,11 @@ template <class T>
 void gemv(index_t M, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* x, index_t incx, T beta, T* y,
           index_t incy);
 
-// C = alpha * A B + beta * C with A M x K (strides rsa, csa), B K x N (rsb, csb), C M x N (rsc, csc).
-template <class T>
-void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b, index_t rsb,
-          index_t csb, T beta, T* c, index_t rsc, index_t csc) {
+// C = epi(alpha * A B + beta * C) with A M x K (strides rsa, csa), B K x N (rsb, csb), C M x N (rsc, csc),
+// epi applied per element with its column index (see NoEpilogue).
+template <class T, class Epi>
+void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b, index_t rsb,
+             index_t csb, T beta, T* c, index_t rsc, index_t csc, const Epi& epi) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctorch: gemm: float or double");
   using P = detail::gemm_params<T>;
   constexpr int MR = P::MR, NR = P::NR;
@@ -199,21 +247,27 @@ void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, ind
         T& cij = c[i * rsc + j * csc];
         cij = beta == T(0) ? T(0) : beta * cij;
       }
+    detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
   if (N == 1) {  // a matrix-vector product
     gemv<T>(M, K, alpha, a, rsa, csa, b, rsb, beta, c, rsc);
+    detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
   if (M == 1) {  // c^T = alpha * B^T a^T + beta * c^T
     gemv<T>(N, K, alpha, b, csb, rsb, a, csa, beta, c, csc);
+    detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
   if (M * N * K <= 4096) {
     detail::gemm_small(M, N, K, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
-  const int nt = get_num_threads();
+  // Below ~2^18 multiply-adds (some microseconds) a parallel region costs more than it saves.
+  const bool serial = double(M) * double(N) * double(K) < double(1 << 18);
+  const int nt = serial ? 1 : get_num_threads();
   const index_t kc_max = std::min<index_t>(P::KC, K);
   // mc: at most MC, with a number of blocks that is a multiple of the thread count (balanced work).
   index_t nblk = (M + P::MC - 1) / P::MC;
@@ -227,8 +281,9 @@ void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, ind
     for (index_t pc = 0; pc < K; pc += kc_max) {
       const index_t kc = std::min(kc_max, K - pc);
       const T beta_eff = pc == 0 ? beta : T(1);
+      const bool last = pc + kc == K;
       detail::pack_b<T, NR>(kc, nc, b + pc * rsb + jc * csb, rsb, csb, bpack);
-      parallel_for(mblocks, 1, [&](index_t mb0, index_t mb1) {
+      parallel_for(mblocks, serial ? mblocks : 1, [&](index_t mb0, index_t mb1) {
         T* apack = detail::scratch<T, 1>(std::size_t(mc_max * kc_max));
         for (index_t mb = mb0; mb < mb1; ++mb) {
           const index_t ic = mb * mc_max, mc = std::min(mc_max, M - ic);
@@ -238,8 +293,8 @@ void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, ind
             const T* bp = bpack + (jr / NR) * kc * NR;
             for (index_t ir = 0; ir < mc; ir += MR) {
               const index_t m = std::min<index_t>(MR, mc - ir);
-              detail::micro_kernel<T>(kc, apack + (ir / MR) * kc * MR, bp, c + (ic + ir) * rsc + (jc + jr) * csc, rsc,
-                                      csc, m, n, alpha, beta_eff);
+              detail::micro_kernel<T, Epi>(kc, apack + (ir / MR) * kc * MR, bp, c + (ic + ir) * rsc + (jc + jr) * csc,
+                                           rsc, csc, m, n, alpha, beta_eff, epi, jc + jr, last);
             }
           }
         }
@@ -248,13 +303,21 @@ void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, ind
   }
 }
 
+// C = alpha * A B + beta * C with A M x K (strides rsa, csa), B K x N (rsb, csb), C M x N (rsc, csc).
+template <class T>
+void gemm(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* b, index_t rsb,
+          index_t csb, T beta, T* c, index_t rsc, index_t csc) {
+  gemm_ep<T>(M, N, K, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc, NoEpilogue{});
+}
+
 // y = alpha * A x + beta * y with A M x K (strides rsa, csa), x of K (stride incx), y of M (stride incy).
 template <class T>
 void gemv(index_t M, index_t K, T alpha, const T* a, index_t rsa, index_t csa, const T* x, index_t incx, T beta, T* y,
           index_t incy) {
   using B = xsimd::batch<T>;
   constexpr index_t W = index_t(B::size);
-  parallel_for(M, std::max<index_t>(1, 32768 / std::max<index_t>(K, 1)), [&](index_t i0, index_t i1) {
+  // Chunks of at least 2^17 multiply-adds: smaller ones cost more in thread wake-ups than they save.
+  parallel_for(M, std::max<index_t>(1, 131072 / std::max<index_t>(K, 1)), [&](index_t i0, index_t i1) {
     for (index_t i = i0; i < i1; ++i) {
       const T* ai = a + i * rsa;
       T s(0);

@@ -80,7 +80,7 @@ Tensor<T, SX> avg_pool2d_backward(const Tensor<T, SY>& grad_out) {
                 "ctorch: avg_pool2d_backward: grad_out does not have the output shape of avg_pool2d on SX");
   constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, Ho = Ck::Ho, Wo = Ck::Wo;
   const index_t N = grad_out.size(0);
-  auto gx = detail::make_nchw<T, SX>(N, C, H, W);
+  auto gx = detail::make_nchw<T, SX>(N, C, H, W, "avg_pool2d_backward", true);
   const T* g = grad_out.data();
   T* gd = gx.data();
   parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {

@@ -103,8 +103,7 @@ struct pool2d_check {
   static constexpr index_t C = SX::static_extents[1], H = SX::static_extents[2], W = SX::static_extents[3];
   static_assert(C != Dyn && H != Dyn && W != Dyn,
                 "ctorch: pool2d: only the batch dim of the input may be Dyn (C, H, W are static)");
-  static constexpr int K = Opt.kernel, S = Opt.stride == 0 ? Opt.kernel : Opt.stride, P = Opt.padding,
-                       D = Opt.dilation;
+  static constexpr int K = Opt.kernel, S = Opt.stride == 0 ? Opt.kernel : Opt.stride, P = Opt.padding, D = Opt.dilation;
   static_assert(K >= 1 && S >= 1 && D >= 1 && P >= 0,
                 "ctorch: pool2d: kernel, stride and dilation must be >= 1 and padding >= 0 (see pool2d_check)");
   static_assert(2 * P <= K, "ctorch: pool2d: padding must be at most half the kernel size (PyTorch's rule)");
@@ -137,10 +136,12 @@ inline void check_batch(const char* op, index_t a, index_t b, const std::string&
     throw shape_error(std::string("ctorch: ") + op + ": the batch sizes differ (shapes " + sa + " and " + sb + ")");
 }
 
-// A new NCHW tensor of shape S with these extents (the static ones must agree).
+// A new NCHW tensor of shape S with these extents (the static ones must agree), zero-filled when `zero`
+// (for kernels that accumulate into it), else left for a kernel that writes every element.
 template <class T, class S>
-Tensor<T, S> make_nchw(index_t n, index_t c, index_t h, index_t w, const char* op = "conv2d") {
-  return Tensor<T, S>(Dims<S>::from_array({n, c, h, w}, op));
+Tensor<T, S> make_nchw(index_t n, index_t c, index_t h, index_t w, const char* op = "conv2d", bool zero = false) {
+  const auto dims = Dims<S>::from_array({n, c, h, w}, op);
+  return zero ? Tensor<T, S>(dims) : Tensor<T, S>(uninitialized, dims);
 }
 
 // Per-thread 64-byte-aligned scratch that only grows (gemm's, under tags of our own: 20 and up).
@@ -163,7 +164,9 @@ struct conv_tiles {
 #endif
 };
 
-inline constexpr index_t round_up(index_t a, index_t b) { return (a + b - 1) / b * b; }
+inline constexpr index_t round_up(index_t a, index_t b) {
+  return (a + b - 1) / b * b;
+}
 
 // The geometry of a wide stride-1 convolution: input planes of Hi x Wi padded by (ph, pw) into planes
 // of width Wp and stride Lp, output Ho x Wo computed on Qb >= Ho * Wp wide positions.
@@ -214,8 +217,8 @@ inline std::vector<index_t> wide_offsets(index_t cin, const wide_geom& g) {
 // One OT-row tile of the wide product: yw[o][q] = sum_k wpk[k][o] * xp[koff[k] + q], o < OT, q < Qb.
 // requires: Qb a multiple of VQ * Wv; yw 64-byte aligned with row stride Qb.
 template <class T>
-[[gnu::hot]] void wide_tile(const T* __restrict xp, const index_t* __restrict koff, index_t K,
-                            const T* __restrict wpk, T* __restrict yw, index_t Qb) {
+[[gnu::hot]] void wide_tile(const T* __restrict xp, const index_t* __restrict koff, index_t K, const T* __restrict wpk,
+                            T* __restrict yw, index_t Qb) {
   using Tl = conv_tiles<T>;
   using B = typename Tl::B;
   constexpr int OT = Tl::OT, VQ = Tl::VQ;
@@ -223,9 +226,8 @@ template <class T>
   for (index_t q0 = 0; q0 < Qb; q0 += VQ * Wv) {
     B acc[OT][VQ];
     CTORCH_UNROLL
-    for (int o = 0; o < OT; ++o)
-      CTORCH_UNROLL
-      for (int j = 0; j < VQ; ++j) acc[o][j] = B(T(0));
+    for (int o = 0; o < OT; ++o) CTORCH_UNROLL
+    for (int j = 0; j < VQ; ++j) acc[o][j] = B(T(0));
     const T* xq = xp + q0;
     for (index_t k = 0; k < K; ++k) {
       const T* p = xq + koff[k];
@@ -241,9 +243,8 @@ template <class T>
       }
     }
     CTORCH_UNROLL
-    for (int o = 0; o < OT; ++o)
-      CTORCH_UNROLL
-      for (int j = 0; j < VQ; ++j) acc[o][j].store_aligned(yw + o * Qb + q0 + j * Wv);
+    for (int o = 0; o < OT; ++o) CTORCH_UNROLL
+    for (int j = 0; j < VQ; ++j) acc[o][j].store_aligned(yw + o * Qb + q0 + j * Wv);
   }
 }
 
@@ -259,9 +260,8 @@ template <class T>
   constexpr index_t Wv = Tl::Wv;
   B acc[GO][GT];
   CTORCH_UNROLL
-  for (int o = 0; o < GO; ++o)
-    CTORCH_UNROLL
-    for (int t = 0; t < GT; ++t) acc[o][t] = B(T(0));
+  for (int o = 0; o < GO; ++o) CTORCH_UNROLL
+  for (int t = 0; t < GT; ++t) acc[o][t] = B(T(0));
   const T* xt[GT];
   CTORCH_UNROLL
   for (int t = 0; t < GT; ++t) xt[t] = xp + koff[t];
@@ -277,12 +277,11 @@ template <class T>
     }
   }
   CTORCH_UNROLL
-  for (int o = 0; o < GO; ++o)
-    CTORCH_UNROLL
-    for (int t = 0; t < GT; ++t) {
-      T* d = gwv + (o * Kp + t) * Wv;
-      (B::load_aligned(d) + acc[o][t]).store_aligned(d);
-    }
+  for (int o = 0; o < GO; ++o) CTORCH_UNROLL
+  for (int t = 0; t < GT; ++t) {
+    T* d = gwv + (o * Kp + t) * Wv;
+    (B::load_aligned(d) + acc[o][t]).store_aligned(d);
+  }
 }
 
 // grad_input tile (the adjoint of wide_tile): for OT planes c, gxp[c][q + off] += sum_o wt[o][c] * gyw[o][q]
@@ -298,9 +297,8 @@ template <class T>
   for (index_t q0 = 0; q0 < Qb; q0 += VQ * Wv) {
     B acc[OT][VQ];
     CTORCH_UNROLL
-    for (int c = 0; c < OT; ++c)
-      CTORCH_UNROLL
-      for (int j = 0; j < VQ; ++j) acc[c][j] = B(T(0));
+    for (int c = 0; c < OT; ++c) CTORCH_UNROLL
+    for (int j = 0; j < VQ; ++j) acc[c][j] = B(T(0));
     for (index_t o = 0; o < Og; ++o) {
       B gv[VQ];
       CTORCH_UNROLL
@@ -314,24 +312,38 @@ template <class T>
       }
     }
     CTORCH_UNROLL
-    for (int c = 0; c < OT; ++c)
-      CTORCH_UNROLL
-      for (int j = 0; j < VQ; ++j) {
-        T* p = gxp + c * Lp + q0 + j * Wv;
-        (B::load_unaligned(p) + acc[c][j]).store_unaligned(p);
-      }
+    for (int c = 0; c < OT; ++c) CTORCH_UNROLL
+    for (int j = 0; j < VQ; ++j) {
+      T* p = gxp + c * Lp + q0 + j * Wv;
+      (B::load_unaligned(p) + acc[c][j]).store_unaligned(p);
+    }
   }
 }
 
 // Splits [0, n) into at most get_num_threads() contiguous chunks and runs f(chunk, begin, end) on each;
 // returns the number of chunks (for per-chunk partial results).
-inline index_t chunk_count(index_t n) { return std::max<index_t>(1, std::min<index_t>(get_num_threads(), n)); }
+inline index_t chunk_count(index_t n) {
+  return std::max<index_t>(1, std::min<index_t>(get_num_threads(), n));
+}
 template <class F>
 void for_chunks(index_t n, index_t nch, F&& f) {
   parallel_for(nch, 1, [&](index_t c0, index_t c1) {
     for (index_t c = c0; c < c1; ++c) f(c, n * c / nch, n * (c + 1) / nch);
   });
 }
+
+// The output columns w in [lo, hi) whose input column w*S + off lies inside [0, W): computing the range once
+// keeps the inner loops free of bounds tests (and of g++ 12's miscompile of the tested loop at -O3 on AVX2).
+struct valid_cols {
+  index_t lo, hi;
+  static valid_cols make(index_t off, index_t S, index_t W, index_t Wo) {
+    index_t lo = off >= 0 ? 0 : (-off + S - 1) / S;
+    index_t hi = W - off <= 0 ? 0 : (W - off + S - 1) / S;
+    lo = std::min(lo, Wo);
+    hi = std::clamp(hi, lo, Wo);
+    return {lo, hi};
+  }
+};
 
 // im2col of one group of one sample: col[(c*KH + kh)*KW + kw][h*Wo + w] = x[c][h*S - P + kh*D][w*S - P + kw*D]
 // (zero outside the input).
@@ -342,6 +354,8 @@ void im2col(const T* x, index_t Cg, index_t H, index_t W, index_t KH, index_t KW
     for (index_t kh = 0; kh < KH; ++kh)
       for (index_t kw = 0; kw < KW; ++kw) {
         T* out = col + ((c * KH + kh) * KW + kw) * Ho * Wo;
+        const index_t off = kw * D - P;
+        const valid_cols v = valid_cols::make(off, S, W, Wo);
         for (index_t h = 0; h < Ho; ++h) {
           const index_t ih = h * S - P + kh * D;
           T* o = out + h * Wo;
@@ -350,31 +364,29 @@ void im2col(const T* x, index_t Cg, index_t H, index_t W, index_t KH, index_t KW
             continue;
           }
           const T* row = x + (c * H + ih) * W;
-          for (index_t w = 0; w < Wo; ++w) {
-            const index_t iw = w * S - P + kw * D;
-            o[w] = (iw >= 0 && iw < W) ? row[iw] : T(0);
-          }
+          std::fill(o, o + v.lo, T(0));
+          for (index_t w = v.lo; w < v.hi; ++w) o[w] = row[w * S + off];
+          std::fill(o + v.hi, o + Wo, T(0));
         }
       }
 }
 
 // col2im: the adjoint of im2col, accumulated into x (x += col2im(col)).
 template <class T>
-void col2im_add(const T* col, index_t Cg, index_t H, index_t W, index_t KH, index_t KW, index_t S, index_t P,
-                index_t D, index_t Ho, index_t Wo, T* x) {
+void col2im_add(const T* col, index_t Cg, index_t H, index_t W, index_t KH, index_t KW, index_t S, index_t P, index_t D,
+                index_t Ho, index_t Wo, T* x) {
   for (index_t c = 0; c < Cg; ++c)
     for (index_t kh = 0; kh < KH; ++kh)
       for (index_t kw = 0; kw < KW; ++kw) {
         const T* in = col + ((c * KH + kh) * KW + kw) * Ho * Wo;
+        const index_t off = kw * D - P;
+        const valid_cols v = valid_cols::make(off, S, W, Wo);
         for (index_t h = 0; h < Ho; ++h) {
           const index_t ih = h * S - P + kh * D;
           if (ih < 0 || ih >= H) continue;
           T* row = x + (c * H + ih) * W;
           const T* i = in + h * Wo;
-          for (index_t w = 0; w < Wo; ++w) {
-            const index_t iw = w * S - P + kw * D;
-            if (iw >= 0 && iw < W) row[iw] += i[w];
-          }
+          for (index_t w = v.lo; w < v.hi; ++w) row[w * S + off] += i[w];
         }
       }
 }

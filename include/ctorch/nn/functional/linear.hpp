@@ -1,7 +1,9 @@
 // ctorch/nn/functional/linear.hpp: linear (torch.nn.functional.linear), y = x W^T + b.
 // Shape: x [N, In] (N static or Dyn), W [Out, In], b [Out] -> [N, Out]; a static In mismatch is a compile
-// error naming both shapes. dtype: float or double. One GEMM forward (the bias pre-filled as C, beta = 1),
-// W^T read in place. Gradient: dx = G W, dW = G^T x, db = column sums of G (GEMMs, transposes in place).
+// error naming both shapes. dtype: float or double. One GEMM forward whose epilogue adds the bias (and,
+// for linear_act, applies the activation) while each tile is in registers; W^T read in place. Gradient:
+// dx = G W, dW = G^T x, db = column sums of G (GEMMs, transposes in place); for linear_act, G is first
+// multiplied by the activation's derivative, computed from the saved output.
 #pragma once
 #include "../../autograd/function.hpp"
 #include "../../eval/cpu/gemm.hpp"
@@ -19,8 +21,30 @@ struct linear_check {
   using out_shape = Shape<SX::static_extents[0], SW::static_extents[0]>;
 };
 
-template <class T, class VX, class VW, class VB>
-auto linear_forward(const VX& x, const VW& w, const VB* b) {
+// The GEMM epilogue of linear: + bias[j] (bias may be null), then the activation Act (void: none).
+template <class T, class Act>
+struct BiasActivation {
+  static constexpr bool active = true;
+  const T* bias;
+  template <class V>
+  V packet(V v, index_t j) const {
+    if (bias) v += V::load_unaligned(bias + j);
+    if constexpr (std::is_void_v<Act>)
+      return v;
+    else
+      return Act::packet(v);
+  }
+  T scalar(T v, index_t j) const {
+    if (bias) v += bias[j];
+    if constexpr (std::is_void_v<Act>)
+      return v;
+    else
+      return Act::f(v);
+  }
+};
+
+template <class T, class VX, class VW, class VB, class Act = void>
+auto linear_forward(const VX& x, const VW& w, const VB* b, Act* = nullptr) {
   using SX = typename VX::shape_type;
   using SW = typename VW::shape_type;
   using Out = typename linear_check<SX, SW>::out_shape;
@@ -28,11 +52,9 @@ auto linear_forward(const VX& x, const VW& w, const VB* b) {
   if (w.size(1) != In)
     throw shape_error("ctorch: linear: input of shape " + shape_string(x.sizes()) + " and weight of shape " +
                       shape_string(w.sizes()) + " do not fit (in_features)");
-  Tensor<T, Out> y(Dims<Out>::from_array(std::array<index_t, 2>{N, O}, "linear"));
-  T* yp = y.data();
-  if (b)
-    for (index_t i = 0; i < N; ++i) std::copy(b->data(), b->data() + O, yp + i * O);
-  linalg::gemm<T>(N, O, In, T(1), x.data(), In, 1, w.data(), 1, In, b ? T(1) : T(0), yp, O, 1);
+  Tensor<T, Out> y(uninitialized, Dims<Out>::from_array(std::array<index_t, 2>{N, O}, "linear"));
+  linalg::gemm_ep<T>(N, O, In, T(1), x.data(), In, 1, w.data(), 1, In, T(0), y.data(), O, 1,
+                     BiasActivation<T, Act>{b ? b->data() : nullptr});
   return y;
 }
 
@@ -53,10 +75,10 @@ void linear_backward_xw(const G& g, const VX& x, const VW& w) {
 }
 }  // namespace detail
 
-// requires: x [N, In], weight [Out, In], bias [Out]. ensures: x W^T + b; records one node when any
-// operand is tracked.
-template <class X, class W, class B>
-auto linear(const X& x, const W& weight, const B& bias) {
+namespace detail {
+// Act(x W^T + b) (Act void: none), one GEMM; records one node when any operand is tracked.
+template <class Act, class X, class W, class B>
+auto linear_bias(const X& x, const W& weight, const B& bias) {
   using T = typename W::value_type;
   if constexpr (autograd::AnyTracked<X, W, B>) {
     auto vx = autograd::as_var(x);
@@ -65,18 +87,46 @@ auto linear(const X& x, const W& weight, const B& bias) {
     using VX = decltype(vx);
     using VW = decltype(vw);
     using VB = decltype(vb);
-    auto y = detail::linear_forward<T>(vx.value(), vw.value(), &vb.value());
-    return autograd::record(
-        "AddmmBackward0", std::move(y),
-        [](const auto& g, const auto&, const VX& x, const VW& w, const VB& b) {
-          detail::linear_backward_xw(g, x, w);
-          if (b.requires_grad()) autograd::accumulate_sum_to(b, g);
-        },
-        vx, vw, vb);
+    auto y = linear_forward<T>(vx.value(), vw.value(), &vb.value(), static_cast<Act*>(nullptr));
+    auto backward = [](const auto& g, const auto& yv, const VX& x, const VW& w, const VB& b) {
+      auto through = [&](const auto& gp) {
+        linear_backward_xw(gp, x, w);
+        if (b.requires_grad()) autograd::accumulate_sum_to(b, gp);
+      };
+      if constexpr (std::is_void_v<Act>) {
+        through(g);
+      } else {
+        std::decay_t<decltype(g)> gp(uninitialized, g.dims());  // grad at the pre-activation: g * Act'(y)
+        const T *yd = yv.data(), *gd = g.data();
+        T* pd = gp.data();
+        for (index_t i = 0; i < gp.numel(); ++i) pd[i] = gd[i] * Act::template d<0>(yd[i], yd[i]);
+        through(gp);
+      }
+    };
+    return autograd::record(std::is_void_v<Act> ? "AddmmBackward0" : "LinearActivationBackward", std::move(y),
+                            std::move(backward), vx, vw, vb);
   } else {
     const Tensor<T, typename B::shape_type> bt(bias);
-    return detail::linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight), &bt);
+    return linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight), &bt,
+                             static_cast<Act*>(nullptr));
   }
+}
+}  // namespace detail
+
+// requires: x [N, In], weight [Out, In], bias [Out]. ensures: x W^T + b; records one node when any
+// operand is tracked.
+template <class X, class W, class B>
+auto linear(const X& x, const W& weight, const B& bias) {
+  return detail::linear_bias<void>(x, weight, bias);
+}
+
+// requires: x [N, In], weight [Out, In], bias [Out]; Act a pointwise op whose derivative needs only the
+// result (Act::d_from_result: relu, tanh, sigmoid). ensures: Act(x W^T + b) in one GEMM pass; records one
+// node when any operand is tracked (nn::Sequential uses it for a Linear followed by such an activation).
+template <class Act, class X, class W, class B>
+auto linear_act(const X& x, const W& weight, const B& bias) {
+  static_assert(Act::d_from_result, "ctorch: linear_act: the activation's derivative must follow from its result");
+  return detail::linear_bias<Act>(x, weight, bias);
 }
 
 // requires: x [N, In], weight [Out, In]. ensures: x W^T (no bias).

@@ -63,14 +63,19 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
     throw shape_error("ctorch: cross_entropy: weight has " + std::to_string(opt.weight->size()) + " entries for " +
                       std::to_string(C) + " classes");
   detail::check_targets<T>(target, N, C, opt.ignore_index, "cross_entropy");
-  auto w = [&](index_t c) { return opt.weight ? T((*opt.weight)[std::size_t(c)]) : T(1); };
+  // The class weights, targets and softmax the backward needs are pooled tensors owned by the node (no
+  // reference to `opt`, which may be a temporary; no heap allocation in a steady-state step).
+  Tensor<T, Shape<Dyn>> wts(uninitialized, Dims<Shape<Dyn>>(C));
+  for (index_t c = 0; c < C; ++c) wts.data()[c] = opt.weight ? T((*opt.weight)[std::size_t(c)]) : T(1);
+  const index_t ignore = opt.ignore_index;
   T wsum = 0;
-  for (index_t c = 0; c < C; ++c) wsum += w(c);
+  for (index_t c = 0; c < C; ++c) wsum += wts.data()[c];
   // One pass: the per-row loss, and the softmax kept for backward.
-  typename V::tensor_type p(x.dims());
+  typename V::tensor_type p(uninitialized, x.dims());
   Tensor<T, Shape<Dyn>> rows(N);
   T denom = 0;
-  std::vector<index_t> tgt(static_cast<std::size_t>(N));
+  Tensor<std::int64_t, Shape<Dyn>> tgt(uninitialized, Dims<Shape<Dyn>>(N));
+  const T* w = wts.data();
   for (index_t i = 0; i < N; ++i) {
     const T* r = x.data() + i * C;
     T m = r[0];
@@ -81,28 +86,29 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
     T smooth = 0;
     for (index_t c = 0; c < C; ++c) {
       p.data()[i * C + c] = std::exp(r[c] - lse);
-      smooth -= w(c) * (r[c] - lse);
+      smooth -= w[c] * (r[c] - lse);
     }
     const index_t t = index_t(target.data()[i]);
-    tgt[std::size_t(i)] = t;
-    if (t == opt.ignore_index) {
+    tgt.data()[i] = t;
+    if (t == ignore) {
       rows.data()[i] = 0;
       continue;
     }
-    const T nll = -w(t) * (r[t] - lse);
+    const T nll = -w[t] * (r[t] - lse);
     rows.data()[i] = T(1 - eps) * nll + T(eps / double(C)) * smooth;
-    denom += w(t);
+    denom += w[t];
   }
-  auto grad_rows = [=, p = std::move(p), tgt = std::move(tgt)](const V& in, auto scale_of_row) {
+  auto grad_rows = [=, p = std::move(p), tgt = std::move(tgt), wts = std::move(wts)](const V& in, auto scale_of_row) {
+    const T* w = wts.data();
     typename V::tensor_type d(in.value().dims());
     for (index_t i = 0; i < N; ++i) {
-      const index_t t = tgt[std::size_t(i)];
+      const index_t t = index_t(tgt.data()[i]);
       T* o = d.data() + i * C;
-      if (t == opt.ignore_index) continue;  // zero row
+      if (t == ignore) continue;  // zero row
       const T s = scale_of_row(i);
       for (index_t c = 0; c < C; ++c) {
         const T pc = p.data()[i * C + c];
-        o[c] = s * (T(1 - eps) * w(t) * (pc - (c == t ? T(1) : T(0))) + T(eps / double(C)) * (wsum * pc - w(c)));
+        o[c] = s * (T(1 - eps) * w[t] * (pc - (c == t ? T(1) : T(0))) + T(eps / double(C)) * (wsum * pc - w[c]));
       }
     }
     autograd::accumulate(in, d);
@@ -138,15 +144,15 @@ auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<d
   const auto& x = v.value();
   const index_t N = x.size(0), C = x.size(1);
   detail::check_targets<T>(target, N, C, ignore_index, "nll_loss");
-  std::vector<T> coef(std::size_t(N), T(0));
-  std::vector<index_t> tgt(static_cast<std::size_t>(N));
+  Tensor<T, Shape<Dyn>> coef(N);  // pooled, owned by the node
+  Tensor<std::int64_t, Shape<Dyn>> tgt(uninitialized, Dims<Shape<Dyn>>(N));
   T total = 0, denom = 0;
   for (index_t i = 0; i < N; ++i) {
     const index_t t = index_t(target.data()[i]);
-    tgt[std::size_t(i)] = t;
+    tgt.data()[i] = t;
     if (t == ignore_index) continue;
     const T wt = weight ? T((*weight)[std::size_t(t)]) : T(1);
-    coef[std::size_t(i)] = wt;
+    coef.data()[i] = wt;
     total -= wt * x.data()[i * C + t];
     denom += wt;
   }
@@ -157,8 +163,8 @@ auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<d
       [coef = std::move(coef), tgt = std::move(tgt), scale, C, ignore_index](const auto& g, const auto&, const V& in) {
         if (!in.requires_grad()) return;
         typename V::tensor_type d(in.value().dims());
-        for (std::size_t i = 0; i < tgt.size(); ++i)
-          if (tgt[i] != ignore_index) d.data()[index_t(i) * C + tgt[i]] = -coef[i] * scale * g.item();
+        for (index_t i = 0; i < tgt.numel(); ++i)
+          if (tgt.data()[i] != ignore_index) d.data()[i * C + tgt.data()[i]] = -coef.data()[i] * scale * g.item();
         autograd::accumulate(in, d);
       },
       v);
@@ -167,8 +173,10 @@ auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<d
 // ensures: mean((x - y)^2) (sum for Reduction::sum); fused: one node, one pass each way.
 template <Reduction R = Reduction::mean, class X, class Y>
 auto mse_loss(const X& x, const Y& y) {
-  if constexpr (R == Reduction::sum) return sum(square(x - y));
-  else return mean(square(x - y));
+  if constexpr (R == Reduction::sum)
+    return sum(square(x - y));
+  else
+    return mean(square(x - y));
 }
 
 }  // namespace ctorch::nn::functional

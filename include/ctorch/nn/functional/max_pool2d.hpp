@@ -47,12 +47,31 @@ auto max_pool2d_forward(const Tensor<T, SX>& x) {
   const T* xd = x.data();
   T* yd = r.output.data();
   std::int64_t* id = r.indices.data();
+  // Windows that all lie inside the input (no padding, no ceil-mode overhang) skip the clipping.
+  constexpr bool inside = P == 0 && (Ho - 1) * S + (K - 1) * D < H && (Wo - 1) * S + (K - 1) * D < W;
   parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {
     for (index_t p = p0; p < p1; ++p) {
       const T* in = xd + p * H * W;
       T* out = yd + p * Ho * Wo;
       std::int64_t* ix = id + p * Ho * Wo;
       for (index_t oh = 0; oh < Ho; ++oh) {
+        if constexpr (inside) {  // constant trip counts: the window loops unroll
+          for (index_t ow = 0; ow < Wo; ++ow) {
+            index_t b = oh * S * W + ow * S;
+            T m = -std::numeric_limits<T>::infinity();
+            for (index_t kh = 0; kh < K; ++kh)
+              for (index_t kw = 0; kw < K; ++kw) {
+                const index_t i = (oh * S + kh * D) * W + ow * S + kw * D;
+                const T v = in[i];
+                const bool take = (v > m) | (v != v);
+                m = take ? v : m;
+                b = take ? i : b;
+              }
+            out[oh * Wo + ow] = m;
+            ix[oh * Wo + ow] = std::int64_t(b);
+          }
+          continue;
+        }
         index_t hs = oh * S - P;
         const index_t he = std::min(hs + (K - 1) * D + 1, H);
         while (hs < 0) hs += D;
@@ -60,18 +79,19 @@ auto max_pool2d_forward(const Tensor<T, SX>& x) {
           index_t ws = ow * S - P;
           const index_t we = std::min(ws + (K - 1) * D + 1, W);
           while (ws < 0) ws += D;
-          index_t best = hs * W + ws;
+          index_t b = hs * W + ws;
           T m = -std::numeric_limits<T>::infinity();
           for (index_t h = hs; h < he; h += D)
             for (index_t w = ws; w < we; w += D) {
               const T v = in[h * W + w];
-              if (v > m || std::isnan(v)) {
-                m = v;
-                best = h * W + w;
-              }
+              // NaN wins, as in PyTorch; ties keep the first. `|`, not `||`: selects, not a branch that
+              // mispredicts on every other element.
+              const bool take = (v > m) | (v != v);
+              m = take ? v : m;
+              b = take ? h * W + w : b;
             }
           out[oh * Wo + ow] = m;
-          ix[oh * Wo + ow] = std::int64_t(best);
+          ix[oh * Wo + ow] = std::int64_t(b);
         }
       }
     }
@@ -95,7 +115,7 @@ Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<st
   const index_t N = grad_out.size(0);
   detail::check_batch("max_pool2d_backward", indices.size(0), N, shape_string(indices.sizes()),
                       shape_string(grad_out.sizes()));
-  auto gx = detail::make_nchw<T, SX>(N, C, H, W);
+  auto gx = detail::make_nchw<T, SX>(N, C, H, W, "max_pool2d_backward", true);
   const T* g = grad_out.data();
   const std::int64_t* id = indices.data();
   T* gd = gx.data();

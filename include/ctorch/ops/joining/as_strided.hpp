@@ -93,4 +93,18 @@ void as_strided(Tensor<T, S, D>&& t, const std::array<index_t, NS::rank>& size,
 template <class NS, class T, class S, class D>
 void as_strided(Tensor<T, S, D>&& t, const std::array<index_t, NS::rank>& stride, index_t offset = 0) = delete;
 
+// On a Var: a Var holding a copy of the strided view (offset counts from the value's first element);
+// the VJP adds the gradient back through the same strides, twice where the view reads an element twice.
+template <class NS, class T, class S, class D>
+requires ShapeType<NS>
+auto as_strided(const Var<T, S, D>& v, const std::array<index_t, NS::rank>& size,
+                const std::array<index_t, NS::rank>& stride, index_t offset = 0) {
+  return detail::tracked_view_copy("AsStridedBackward0", v, as_strided<NS>(v.value().view(), size, stride, offset));
+}
+template <class NS, class T, class S, class D>
+requires detail::StaticShapeArg<NS>
+auto as_strided(const Var<T, S, D>& v, const std::array<index_t, NS::rank>& stride, index_t offset = 0) {
+  return detail::tracked_view_copy("AsStridedBackward0", v, as_strided<NS>(v.value().view(), stride, offset));
+}
+
 }  // namespace ctorch

@@ -1,7 +1,8 @@
 // ctorch/ops/joining/cat.hpp: cat (torch.cat): the operands joined along dim Dim, into a new Tensor.
 // Shape: the operands' shape with dim Dim the sum of their extents there (static when all are static).
 // dtype: the promotion of the operands' dtypes. Every other dim must match: a compile error on static
-// extents, shape_error on Dyn ones.
+// extents, shape_error on Dyn ones. Gradient (when an operand is a Var): each operand gets its slice of
+// the gradient along Dim.
 #pragma once
 #include "common.hpp"
 
@@ -10,7 +11,7 @@ namespace ctorch {
 // requires: one or more expressions of one rank >= 1 on one device; Dim in [-rank, rank); equal extents in
 // every dim but Dim. ensures: a new Tensor holding the operands one after another along Dim.
 template <int Dim, Expression A0, Expression... As>
-auto cat(const A0& a0, const As&... as) {
+requires(!autograd::AnyTracked<A0, As...>) auto cat(const A0& a0, const As&... as) {
   using X0 = std::remove_cvref_t<A0>;
   using S0 = typename X0::shape_type;
   using Dev = typename X0::device_type;
@@ -52,6 +53,30 @@ auto cat(const A0& a0, const As&... as) {
     (put(as), ...);
     return out;
   }
+}
+
+// Autograd: the forward on the operands' values; the VJP hands each operand its slice of g along Dim
+// (in the operand's dtype). The untracked form above excludes this case: two overloads constrained on
+// the same pack never subsume one another, so a requires-clause here alone would be ambiguous.
+template <int Dim, Expression A0, Expression... As>
+requires autograd::AnyTracked<A0, As...>
+auto cat(const A0& a0, const As&... as) {
+  return [](const auto&... v) {
+    return autograd::record(
+        "CatBackward0", cat<Dim>(v.value()...),
+        [](const auto& g, const auto&, const auto&... in) {
+          constexpr std::size_t P = view_dim_check<op::Cat, typename A0::shape_type, Dim>::value;
+          index_t off = 0;
+          auto give = [&](const auto& x) {
+            const index_t len = x.value().dims()[P];
+            autograd::accumulate(x, detail::as_dtype<typename std::remove_cvref_t<decltype(x)>::value_type>(
+                                        narrow<int(P)>(g.view(), off, len)));
+            off += len;
+          };
+          (give(in), ...);
+        },
+        v...);
+  }(autograd::as_var(a0), autograd::as_var(as)...);
 }
 
 }  // namespace ctorch

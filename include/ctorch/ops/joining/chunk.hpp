@@ -54,4 +54,14 @@ auto chunk(const TensorView<T, S, D>& v, index_t chunks) {
 CTORCH_VIEW_FORWARD_TENSOR(chunk, (int Dim, index_t Chunks), (Dim, Chunks))
 CTORCH_VIEW_FORWARD_TENSOR(chunk, (int Dim), (Dim))
 
+// On a Var: the same pieces as Vars (detail::track_pieces), each with its slice's VJP.
+template <int Dim, index_t Chunks, class T, class S, class D>
+auto chunk(const Var<T, S, D>& v) {
+  return detail::track_pieces("SplitBackward0", v, chunk<Dim, Chunks>(v.value().view()));
+}
+template <int Dim, class T, class S, class D>
+auto chunk(const Var<T, S, D>& v, index_t chunks) {
+  return detail::track_pieces("SplitBackward0", v, chunk<Dim>(v.value().view(), chunks));
+}
+
 }  // namespace ctorch

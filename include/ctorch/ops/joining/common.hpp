@@ -131,6 +131,26 @@ constexpr static_broadcast_result<S0::rank> merge_except() {
   return r;
 }
 
+// The Var form of an op whose result is a copy of a view w of v's value (split, chunk, unbind, diag of a
+// matrix, as_strided): the VJP adds g at the elements w reads. v's value and its gradient buffer are
+// contiguous tensors of one shape, so w's offset and strides address the same elements in the buffer.
+// The adds go one element at a time, so a view that reads an element twice (a zero stride) adds twice.
+template <class T, class S, class D, class W>
+auto tracked_view_copy(const char* name, const Var<T, S, D>& v, const W& w) {
+  using WS = typename W::shape_type;
+  const index_t off = index_t(w.data() - v.value().data());
+  return autograd::record(
+      name, Tensor<T, WS, D>(w),
+      [off, st = w.strides()](const auto& g, const auto&, const Var<T, S, D>& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;
+        T* out = autograd::grad_buffer(in, fresh).data() + off;  // fresh: zeros, so += is right either way
+        const T* gp = g.data();
+        for_each_index(g.sizes(), [&](const std::array<index_t, WS::rank>& idx) { out[offset_of(idx, st)] += *gp++; });
+      },
+      v);
+}
+
 inline std::string join_op_error(const char* op, const std::string& what) {
   return std::string("ctorch: ") + op + ": " + what;
 }

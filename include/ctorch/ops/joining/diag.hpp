@@ -1,8 +1,9 @@
 // ctorch/ops/joining/diag.hpp: diag (torch.diag), into a new Tensor.
 // A vector of n entries gives an (n + |Offset|) x (n + |Offset|) matrix, zero but for the vector on its
 // Offset-th diagonal (> 0 above the main one). A matrix gives the vector of its Offset-th diagonal (empty
-// when the offset leaves none). Shapes are static when x's are. dtype: x's. Gradient: diag of the
-// gradient with the same offset. Other ranks are a compile error.
+// when the offset leaves none). Shapes are static when x's are. dtype: x's. Gradient: a vector's is the
+// Offset-th diagonal of the gradient; a matrix's is the gradient on its Offset-th diagonal, zero elsewhere.
+// Other ranks are a compile error.
 #pragma once
 #include "../view/diagonal.hpp"
 #include "common.hpp"
@@ -36,6 +37,23 @@ auto diag(const X& x) {
   } else if constexpr (S::rank == 2) {
     const auto d = diagonal<Offset>(xv);
     return Tensor<T, typename decltype(d)::shape_type, Dev>(d);
+  }
+}
+
+// Autograd: a vector's gradient is the Offset-th diagonal of the matrix's gradient; a matrix's is its
+// diagonal's gradient put back on that diagonal (not diag of it: the matrix need not be square).
+template <index_t Offset = 0, Tracked X>
+auto diag(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using S = typename V::shape_type;
+  static_assert(joining_check<op::Diag, Args<Offset>, (S::rank == 1 || S::rank == 2), S>::ok);
+  if constexpr (S::rank == 1) {
+    return autograd::record(
+        "DiagBackward0", diag<Offset>(v.value()),
+        [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, diagonal<Offset>(g.view())); }, v);
+  } else if constexpr (S::rank == 2) {
+    return detail::tracked_view_copy("DiagBackward0", v, diagonal<Offset>(v.value().view()));
   }
 }
 

@@ -48,4 +48,14 @@ auto diag_embed(const X& x) {
   }
 }
 
+// Autograd: x's gradient is the diagonal the forward wrote, read from the gradient.
+template <index_t Offset = 0, int D1 = -2, int D2 = -1, Tracked X>
+auto diag_embed(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "DiagEmbedBackward0", diag_embed<Offset, D1, D2>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, diagonal<Offset, D1, D2>(g.view())); }, v);
+}
+
 }  // namespace ctorch

@@ -1,6 +1,6 @@
 // ctorch/ops/joining/flip.hpp: flip (torch.flip): x with the order of entries reversed along each of
 // Dims..., into a new Tensor (PyTorch's flip copies too). Shape and dtype: x's. Dims must be distinct and
-// in [-rank, rank): a compile error otherwise.
+// in [-rank, rank): a compile error otherwise. Gradient: the gradient flipped along the same dims.
 #pragma once
 #include "common.hpp"
 
@@ -39,6 +39,16 @@ auto flip(const X& x) {
     }
   }
   return Tensor<T, S, Dev>(TensorView<const T, S, Dev>(p, xv.dims(), st));
+}
+
+// Autograd: flip is its own inverse and a permutation, so its VJP is the same flip.
+template <int... Dims, Tracked X>
+auto flip(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "FlipBackward0", flip<Dims...>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, flip<Dims...>(g)); }, v);
 }
 
 }  // namespace ctorch

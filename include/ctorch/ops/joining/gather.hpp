@@ -1,7 +1,8 @@
 // ctorch/ops/joining/gather.hpp: gather (torch.gather): out[i][j][k] = x[i][index[i][j][k]][k] for Dim 1,
 // into a new Tensor. Shape: the index's shape. dtype: x's.
 // The index has x's rank and index.size(d) <= x.size(d) for d != Dim (compile error on static extents,
-// shape_error on Dyn); each index is in [0, x.size(Dim)), else index_error.
+// shape_error on Dyn); each index is in [0, x.size(Dim)), else index_error. Gradient (x a Var): the
+// gradient added back at the gathered positions (repeated indices add up), as scatter_add into zeros.
 #pragma once
 #include "common.hpp"
 
@@ -74,6 +75,32 @@ auto gather(const X& x, const I& index) {
     });
     return out;
   }
+}
+
+// Autograd: g[idx] is added at x[idx with dim Dim replaced by index[idx]]; the node keeps a copy of the
+// index.
+template <int Dim, Tracked X, Expression I>
+auto gather(const X& x, const I& index) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using IS = typename I::shape_type;
+  auto out = gather<Dim>(v.value(), index);  // checks the index
+  return autograd::record(
+      "GatherBackward0", std::move(out),
+      [idx = Tensor<int64_t, IS, Cpu>(index)](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        constexpr std::size_t P = view_dim_check<op::Gather, typename V::shape_type, Dim>::value;
+        bool fresh;
+        auto& buf = autograd::grad_buffer(in, fresh);  // fresh: zeros, so += is right either way
+        const auto st = buf.strides();
+        const int64_t* ip = idx.data();
+        const auto* gp = g.data();
+        detail::for_each_index(idx.sizes(), [&](std::array<index_t, IS::rank> p) {
+          p[P] = index_t(*ip++);
+          buf.data()[detail::offset_of(p, st)] += *gp++;
+        });
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -5,6 +5,8 @@
 // index_error (negative indices are rejected, as in PyTorch). Shape and dtype: self's (source converted).
 // Gradient: self's is the gradient; source's is index_select of it, times alpha.
 #pragma once
+#include <vector>
+
 #include "common.hpp"
 
 namespace ctorch {
@@ -99,6 +101,81 @@ void index_update(const TensorView<T, S, Cpu>& self, const I& index, const Src& 
     }
   }
 }
+
+// The slice of dim P that index entry i names (Fill: negative entries count from the end), for a self
+// of extent n along P (the forward has checked the entries).
+template <class I>
+index_t index_slice(const I& idx, index_t i, index_t n) {
+  const index_t k = index_t(idx.data()[i]);
+  return k < 0 ? k + n : k;
+}
+
+// The VJP for self of index_add (Mode Add: g) and of index_copy / index_fill (g with the written
+// slices zeroed).
+template <std::size_t P, IndexMode Mode, class V, class G, class I>
+void index_self_backward(const V& in, const G& g, const I& idx) {
+  if (!in.requires_grad()) return;
+  if constexpr (Mode == IndexMode::Add) {
+    autograd::accumulate(in, g);
+  } else {
+    auto gx = g;
+    for (index_t i = 0; i < idx.numel(); ++i) select<int(P)>(gx, index_slice(idx, i, gx.dims()[P])).fill_(0);
+    autograd::accumulate(in, gx);
+  }
+}
+
+// The VJP for source: slice i gets alpha * g's slice index[i] (index_copy: only when no later entry
+// copies to the same slice, since an overwritten slice never reaches the output).
+template <std::size_t P, IndexMode Mode, class V, class G, class I>
+void index_source_backward(const V& src, const G& g, const I& idx, typename G::value_type alpha) {
+  if (!src.requires_grad()) return;
+  using TS = typename V::value_type;
+  bool fresh;
+  auto& buf = autograd::grad_buffer(src, fresh);  // fresh: zeros, so adding is right either way
+  const index_t len = idx.numel(), n = g.dims()[P];
+  std::vector<index_t> last;  // index_copy: the entry whose slice survives in each slice of self
+  if constexpr (Mode == IndexMode::Copy) {
+    last.assign(std::size_t(n), -1);
+    for (index_t i = 0; i < len; ++i) last[std::size_t(index_slice(idx, i, n))] = i;
+  }
+  for (index_t i = 0; i < len; ++i) {
+    const index_t k = index_slice(idx, i, n);
+    if (Mode == IndexMode::Copy && last[std::size_t(k)] != i) continue;
+    auto dst = select<int(P)>(buf.view(), i);
+    assign(dst, dst + as_dtype<TS>(select<int(P)>(g.view(), k) * alpha));
+  }
+}
+
+// index_add / index_copy (Src an expression) or index_fill (Src a number) when self or source is a
+// Var; the node keeps a copy of the index.
+template <class Op, IndexMode Mode, int Dim, class X, class I, class Src>
+auto index_update_tracked(const char* name, const X& x, const I& index, const Src& src,
+                          typename X::value_type alpha = 1) {
+  auto vx = autograd::as_var(x);
+  using VX = decltype(vx);
+  using T = typename VX::value_type;
+  [[maybe_unused]] constexpr std::size_t P = view_dim_check<Op, typename VX::shape_type, Dim>::value;
+  Tensor<typename I::value_type, typename I::shape_type, Cpu> idx(index);
+  Tensor<T, typename VX::shape_type, Cpu> out(vx.value());
+  if constexpr (Mode != IndexMode::Fill) {
+    auto vs = autograd::as_var(src);
+    using VS = decltype(vs);
+    index_update<Op, Mode, Dim>(out.view(), idx, vs.value(), static_cast<T>(alpha));  // checks the index
+    return autograd::record(
+        name, std::move(out),
+        [idx = std::move(idx), a = static_cast<T>(alpha)](const auto& g, const auto&, const VX& in, const VS& s) {
+          index_self_backward<P, Mode>(in, g, idx);
+          index_source_backward<P, Mode>(s, g, idx, a);
+        },
+        vx, vs);
+  } else {
+    index_update<Op, Mode, Dim>(out.view(), idx, src);
+    return autograd::record(
+        name, std::move(out),
+        [idx = std::move(idx)](const auto& g, const auto&, const VX& in) { index_self_backward<P, Mode>(in, g, idx); },
+        vx);
+  }
+}
 }  // namespace detail
 
 // requires: as the header says; alpha a number (converted to self's dtype). ensures: self updated in
@@ -122,6 +199,14 @@ auto index_add(const X& x, const I& index, const Src& source, A alpha = A(1)) {
   Tensor<T, typename X::shape_type, typename X::device_type> out(x);
   detail::index_update<op::IndexAdd, detail::IndexMode::Add, Dim>(out.view(), index, source, static_cast<T>(alpha));
   return out;
+}
+
+// Autograd: index_add when x or source is a Var (VJPs: detail::index_self_backward, index_source_backward).
+template <int Dim, Expression X, Expression I, Expression Src,
+          Arithmetic A = std::remove_const_t<typename X::value_type>>
+requires(Tracked<X> || Tracked<Src>) auto index_add(const X& x, const I& index, const Src& source, A alpha = A(1)) {
+  return detail::index_update_tracked<op::IndexAdd, detail::IndexMode::Add, Dim>(
+      "IndexAddBackward0", x, index, source, static_cast<typename X::value_type>(alpha));
 }
 
 }  // namespace ctorch

@@ -4,7 +4,7 @@
 // index: a 1-D int64 or int32 expression of length L; source: self's shape with dim Dim of extent L (a
 // compile error on static extents, shape_error on Dyn ones); each index in [0, self.size(Dim)), else
 // index_error. Shape and dtype: self's (source converted). Gradient: self's is the gradient with the
-// copied slices zeroed; source's is index_select of it.
+// copied slices zeroed; source's is index_select of it, zero for a slice a later entry overwrote.
 #pragma once
 #include "index_add.hpp"
 
@@ -27,6 +27,13 @@ auto index_copy(const X& x, const I& index, const Src& source) {
   Tensor<std::remove_const_t<typename X::value_type>, typename X::shape_type, typename X::device_type> out(x);
   detail::index_update<op::IndexCopy, detail::IndexMode::Copy, Dim>(out.view(), index, source);
   return out;
+}
+
+// Autograd: index_copy when x or source is a Var (VJPs: detail::index_self_backward, index_source_backward).
+template <int Dim, Expression X, Expression I, Expression Src>
+requires(Tracked<X> || Tracked<Src>) auto index_copy(const X& x, const I& index, const Src& source) {
+  return detail::index_update_tracked<op::IndexCopy, detail::IndexMode::Copy, Dim>("IndexCopyBackward0", x, index,
+                                                                                   source);
 }
 
 }  // namespace ctorch

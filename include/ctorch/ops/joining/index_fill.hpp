@@ -27,4 +27,11 @@ auto index_fill(const X& x, const I& index, V value) {
   return out;
 }
 
+// Autograd: index_fill on a Var: the gradient with the filled slices zeroed.
+template <int Dim, Tracked X, Expression I, Arithmetic V>
+auto index_fill(const X& x, const I& index, V value) {
+  return detail::index_update_tracked<op::IndexFill, detail::IndexMode::Fill, Dim>("IndexFillBackward0", x, index,
+                                                                                   value);
+}
+
 }  // namespace ctorch

@@ -2,6 +2,7 @@
 // at the positions listed in a 1-D integer index, into a new Tensor.
 // Shape: x's shape with dim Dim the index's length (static when the index's is). dtype: x's.
 // Each index is checked: in [0, size) (negative ones are rejected, as in PyTorch), else index_error.
+// Gradient (x a Var): slice i of the gradient added to slice index[i] (repeated indices add up).
 #pragma once
 #include "common.hpp"
 
@@ -47,6 +48,28 @@ auto index_select(const X& x, const I& index) {
     }
     return out;
   }
+}
+
+// Autograd: the VJP is index_add of the gradient into zeros; the node keeps a copy of the index.
+template <int Dim, Tracked X, Expression I>
+auto index_select(const X& x, const I& index) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  auto out = index_select<Dim>(v.value(), index);  // checks the index
+  return autograd::record(
+      "IndexSelectBackward0", std::move(out),
+      [idx = Tensor<typename I::value_type, typename I::shape_type, Cpu>(index)](const auto& g, const auto&,
+                                                                                 const V& in) {
+        if (!in.requires_grad()) return;
+        constexpr std::size_t P = view_dim_check<op::IndexSelect, typename V::shape_type, Dim>::value;
+        bool fresh;
+        auto& buf = autograd::grad_buffer(in, fresh);  // fresh: zeros, so adding is right either way
+        for (index_t i = 0; i < idx.numel(); ++i) {
+          auto dst = select<int(P)>(buf.view(), index_t(idx.data()[i]));
+          assign(dst, dst + select<int(P)>(g.view(), i));
+        }
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -56,6 +56,38 @@ void masked_scatter_impl(const TensorView<T, S, Cpu>& self, const M& mask, const
     if (*mp++) self.data()[offset_of(idx, st)] = *sp++;
   });
 }
+
+// masked_scatter when self or source is a Var. The VJPs: self gets g where the mask is false; source's
+// first entries (row-major), one per true mask entry, get g at those positions in order. The node
+// keeps the broadcast mask.
+template <class X, class M, class Src>
+auto masked_scatter_tracked(const X& x, const M& mask, const Src& source) {
+  auto vx = autograd::as_var(x);
+  auto vs = autograd::as_var(source);
+  using VX = decltype(vx);
+  using VS = decltype(vs);
+  auto m = mask_to<op::MaskedScatter>(vx.value().dims(), mask);
+  Tensor<typename VX::value_type, typename VX::shape_type, Cpu> out(vx.value());
+  masked_scatter_impl(out.view(), m, vs.value());  // checks the source's size
+  return autograd::record(
+      "MaskedScatterBackward0", std::move(out),
+      [m = std::move(m)](const auto& g, const auto&, const VX& in, const VS& s) {
+        if (in.requires_grad()) {
+          bool fresh;
+          auto* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+          for (index_t k = 0; k < g.numel(); ++k)
+            if (!m.data()[k]) out[k] += g.data()[k];
+        }
+        if (s.requires_grad()) {
+          using TS = typename VS::value_type;
+          bool fresh;
+          auto* out = autograd::grad_buffer(s, fresh).data();
+          for (index_t k = 0; k < g.numel(); ++k)
+            if (m.data()[k]) *out++ += static_cast<TS>(g.data()[k]);
+        }
+      },
+      vx, vs);
+}
 }  // namespace detail
 
 // requires: as the header says. ensures: self updated in place; returns self.
@@ -76,6 +108,12 @@ auto masked_scatter(const X& x, const M& mask, const Src& source) {
   Tensor<std::remove_const_t<typename X::value_type>, typename X::shape_type, typename X::device_type> out(x);
   detail::masked_scatter_impl(out.view(), mask, source);
   return out;
+}
+
+// Autograd: masked_scatter when x or source is a Var (VJP: see detail::masked_scatter_tracked).
+template <Expression X, Expression M, Expression Src>
+requires(Tracked<X> || Tracked<Src>) auto masked_scatter(const X& x, const M& mask, const Src& source) {
+  return detail::masked_scatter_tracked(x, mask, source);
 }
 
 }  // namespace ctorch

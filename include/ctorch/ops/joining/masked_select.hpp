@@ -42,4 +42,31 @@ auto masked_select(const X& x, const M& mask) {
   return out;
 }
 
+// Autograd: output entry k came from a (broadcast) position of x; its gradient is added there, so an
+// element of x that broadcasting read several times gets each read's gradient. The node keeps the mask.
+template <Tracked X, Expression M>
+auto masked_select(const X& x, const M& mask) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  using MS = typename M::shape_type;
+  Tensor<bool, MS, Cpu> m(mask);
+  auto out = masked_select(v.value(), m);
+  return autograd::record(
+      "MaskedSelectBackward0", std::move(out),
+      [m = std::move(m)](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        using BS = broadcast_shape_t<op::MaskedSelect, typename V::shape_type, MS>;
+        bool fresh;
+        auto& buf = autograd::grad_buffer(in, fresh);  // fresh: zeros, so += is right either way
+        const auto be = broadcast_dims<BS>("masked_select", buf.dims(), m.dims()).array();
+        const auto xs = broadcast_strides<BS::rank>(buf.sizes(), buf.strides(), be);
+        const auto ms = broadcast_strides<BS::rank>(m.sizes(), m.strides(), be);
+        const auto* gp = g.data();
+        detail::for_each_index(be, [&](const auto& idx) {
+          if (m.data()[detail::offset_of(idx, ms)]) buf.data()[detail::offset_of(idx, xs)] += *gp++;
+        });
+      },
+      v);
+}
+
 }  // namespace ctorch

@@ -3,8 +3,11 @@
 // (repeated indices then add up; without it the last write wins, PyTorch leaves that order unspecified).
 // index and source must have the same number of elements (shape_error); negative indices count from the
 // end; an index outside [-numel, numel) throws index_error. Shape and dtype: self's (source is converted).
-// Gradient: self's is the gradient with the put positions zeroed (kept with accumulate); source's is take.
+// Gradient: self's is the gradient with the put positions zeroed (kept with accumulate); source's is take
+// of it (without accumulate, zero for an entry a later one overwrote).
 #pragma once
+#include <vector>
+
 #include "take.hpp"
 
 namespace ctorch {
@@ -37,6 +40,43 @@ void put_impl(const TensorView<T, S, Cpu>& self, const I& index, const Src& sour
     ++src;
   });
 }
+
+// put when self or source is a Var. The VJPs: self gets g (accumulate) or g zeroed where put wrote;
+// source entry i gets g at its position (without accumulate, only when no later entry wrote there,
+// since an overwritten value never reaches the output). The node keeps a copy of the index.
+template <class X, class I, class Src>
+auto put_tracked(const X& x, const I& index, const Src& source, bool accumulate) {
+  auto vx = autograd::as_var(x);
+  auto vs = autograd::as_var(source);
+  using VX = decltype(vx);
+  using VS = decltype(vs);
+  Tensor<int64_t, typename I::shape_type, Cpu> idx(index);
+  Tensor<typename VX::value_type, typename VX::shape_type, Cpu> out(vx.value());
+  put_impl(out.view(), idx, vs.value(), accumulate);  // checks the index and the sizes
+  return autograd::record(
+      "PutBackward0", std::move(out),
+      [idx = std::move(idx), accumulate](const auto& g, const auto&, const VX& in, const VS& s) {
+        const index_t n = g.numel();
+        std::vector<index_t> last(std::size_t(n), -1);  // the entry whose value survives at each position
+        for (index_t i = 0; i < idx.numel(); ++i) last[std::size_t(wrap_flat_index("put", idx.data()[i], n))] = i;
+        if (in.requires_grad()) {
+          bool fresh;
+          auto* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+          for (index_t k = 0; k < n; ++k)
+            if (accumulate || last[std::size_t(k)] < 0) out[k] += g.data()[k];
+        }
+        if (s.requires_grad()) {
+          using TS = typename VS::value_type;
+          bool fresh;
+          auto* out = autograd::grad_buffer(s, fresh).data();
+          for (index_t i = 0; i < idx.numel(); ++i) {
+            const index_t k = wrap_flat_index("put", idx.data()[i], n);
+            if (accumulate || last[std::size_t(k)] == i) out[i] += static_cast<TS>(g.data()[k]);
+          }
+        }
+      },
+      vx, vs);
+}
 }  // namespace detail
 
 // requires: as the header says. ensures: self updated in place; returns self.
@@ -57,6 +97,12 @@ auto put(const X& x, const I& index, const Src& source, bool accumulate = false)
   Tensor<std::remove_const_t<typename X::value_type>, typename X::shape_type, typename X::device_type> out(x);
   detail::put_impl(out.view(), index, source, accumulate);
   return out;
+}
+
+// Autograd: put when x or source is a Var (VJP: see detail::put_tracked).
+template <Expression X, Expression I, Expression Src>
+requires(Tracked<X> || Tracked<Src>) auto put(const X& x, const I& index, const Src& source, bool accumulate = false) {
+  return detail::put_tracked(x, index, source, accumulate);
 }
 
 }  // namespace ctorch

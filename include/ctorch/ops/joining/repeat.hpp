@@ -54,6 +54,28 @@ auto repeat_impl(const X& x) {
   });
   return out;
 }
+
+// The Var form: each element of x gets the sum of the gradient over its copies.
+template <auto Reps, class V>
+auto repeat_tracked(const char* name, const V& v) {
+  return autograd::record(
+      name, repeat_impl<Reps>(v.value()),
+      [](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        constexpr std::size_t N = Reps.size(), R = V::rank;
+        const auto xe = in.value().sizes();
+        const auto xs = in.value().strides();
+        bool fresh;
+        auto* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+        const auto* gp = g.data();
+        for_each_index(g.sizes(), [&](const std::array<index_t, N>& idx) {
+          index_t off = 0;
+          for (std::size_t d = N - R; d < N; ++d) off += (idx[d] % xe[d - (N - R)]) * xs[d - (N - R)];
+          out[off] += *gp++;
+        });
+      },
+      v);
+}
 }  // namespace detail
 
 // requires: sizeof...(Reps) >= rank, every count >= 0 (compile errors). ensures: a new Tensor, x tiled
@@ -66,6 +88,18 @@ auto repeat(const X& x) {
   if constexpr (ok) return detail::repeat_impl<std::array<index_t, sizeof...(Reps)>{Reps...}>(x);
 }
 
+namespace detail {
+// tile's counts as repeat's: one per dim of the result, the missing leading ones 1 (as torch.tile).
+template <class S, index_t... Reps>
+constexpr auto tile_reps() {
+  constexpr std::size_t N = sizeof...(Reps) > S::rank ? sizeof...(Reps) : S::rank;
+  std::array<index_t, N> r{};
+  const std::array<index_t, sizeof...(Reps)> given{Reps...};
+  for (std::size_t d = 0; d < N; ++d) r[d] = d < N - given.size() ? 1 : given[d - (N - given.size())];
+  return r;
+}
+}  // namespace detail
+
 // requires: every count >= 0 (a compile error). ensures: a new Tensor, x tiled Reps times along its last
 // dims (missing leading counts are 1, as torch.tile).
 template <index_t... Reps, Expression X>
@@ -73,14 +107,27 @@ auto tile(const X& x) {
   using S = typename X::shape_type;
   constexpr bool ok = ((Reps >= 0) && ... && true);
   static_assert(joining_check<op::Tile, Args<Reps...>, ok, S>::ok);
-  constexpr std::size_t N = sizeof...(Reps) > S::rank ? sizeof...(Reps) : S::rank;
-  constexpr auto reps = [] {
-    std::array<index_t, N> r{};
-    const std::array<index_t, sizeof...(Reps)> given{Reps...};
-    for (std::size_t d = 0; d < N; ++d) r[d] = d < N - given.size() ? 1 : given[d - (N - given.size())];
-    return r;
-  }();
+  constexpr auto reps = detail::tile_reps<S, Reps...>();
   if constexpr (ok) return detail::repeat_impl<reps>(x);
+}
+
+// Autograd: repeat and tile on a Var; the VJP sums the gradient over the copies.
+template <index_t... Reps, Tracked X>
+auto repeat(const X& x) {
+  auto v = autograd::as_var(x);
+  using S = typename decltype(v)::shape_type;
+  constexpr bool ok = sizeof...(Reps) >= S::rank && ((Reps >= 0) && ... && true);
+  static_assert(joining_check<op::Repeat, Args<Reps...>, ok, S>::ok);
+  if constexpr (ok) return detail::repeat_tracked<std::array<index_t, sizeof...(Reps)>{Reps...}>("RepeatBackward0", v);
+}
+template <index_t... Reps, Tracked X>
+auto tile(const X& x) {
+  auto v = autograd::as_var(x);
+  using S = typename decltype(v)::shape_type;
+  constexpr bool ok = ((Reps >= 0) && ... && true);
+  static_assert(joining_check<op::Tile, Args<Reps...>, ok, S>::ok);
+  constexpr auto reps = detail::tile_reps<S, Reps...>();
+  if constexpr (ok) return detail::repeat_tracked<reps>("RepeatBackward0", v);
 }
 
 }  // namespace ctorch

@@ -19,8 +19,10 @@ struct Roll {
 
 // requires: one shift per dim in Dims (each dim in [-rank, rank)), or no dims and one shift.
 // ensures: a new Tensor out with out[(i + s) mod n] = x[i] along each listed dim (or over the flattened x).
+// (A Var goes to the form below; it is excluded here since overloads constrained on the same pack never
+// subsume one another.)
 template <int... Dims, Expression X, std::integral... I>
-auto roll(const X& x, I... shifts) {
+requires(!Tracked<X>) auto roll(const X& x, I... shifts) {
   using S = typename X::shape_type;
   using T = std::remove_const_t<typename X::value_type>;
   using Dev = typename X::device_type;
@@ -68,6 +70,19 @@ auto roll(const X& x, I... shifts) {
     }
   }
   return out;
+}
+
+// Autograd: roll permutes entries, so the VJP rolls the gradient back by the negated shifts.
+template <int... Dims, Tracked X, std::integral... I>
+auto roll(const X& x, I... shifts) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "RollBackward0", roll<Dims...>(v.value(), shifts...),
+      [... s = index_t(shifts)](const auto& g, const auto&, const V& in) {
+        autograd::accumulate(in, roll<Dims...>(g, -s...));
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -63,4 +63,14 @@ auto rot90(const X& x) {
   }
 }
 
+// Autograd: a rotation is a permutation whose inverse is the opposite rotation.
+template <int K = 1, int D0 = 0, int D1 = 1, Tracked X>
+auto rot90(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "Rot90Backward0", rot90<K, D0, D1>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, rot90<-K, D0, D1>(g)); }, v);
+}
+
 }  // namespace ctorch

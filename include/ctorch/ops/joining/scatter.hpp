@@ -5,7 +5,11 @@
 // for d != Dim (compile error on static extents, shape_error on Dyn); each index is in
 // [0, self.size(Dim)), else index_error. With repeated indices, scatter keeps the last write (PyTorch
 // leaves the order unspecified).
+// Gradient (x or src a Var): scatter_add passes the gradient to x and gathers it for src; scatter zeroes
+// it at the written positions for x, and src gets it for the writes that were not overwritten.
 #pragma once
+#include <vector>
+
 #include "gather.hpp"
 
 namespace ctorch {
@@ -83,6 +87,81 @@ void scatter_impl(const TensorView<T, S, Cpu>& self, const I& index, const Src& 
     }
   }
 }
+
+// Where each entry of a (checked) index, in row-major order, writes in a contiguous tensor of extents
+// xe: f(entry number, the entry's index, the destination's offset).
+template <std::size_t P, class I, std::size_t R, class F>
+void for_each_scatter_target(const I& idx, const std::array<index_t, R>& xe, F&& f) {
+  const auto xst = contiguous_strides(xe);
+  const int64_t* ip = idx.data();
+  index_t j = 0;
+  for_each_index(idx.sizes(), [&](const std::array<index_t, R>& at) {
+    auto dst = at;
+    dst[P] = index_t(*ip++);
+    f(j++, at, offset_of(dst, xst));
+  });
+}
+
+// The VJP of scatter (Add false) or scatter_add (Add true) for self: g, zeroed where scatter wrote.
+template <std::size_t P, bool Add, class V, class G, class I>
+void scatter_self_backward(const V& in, const G& g, const I& idx) {
+  if (!in.requires_grad()) return;
+  std::vector<bool> written(std::size_t(g.numel()), false);
+  if constexpr (!Add)
+    for_each_scatter_target<P>(idx, g.sizes(),
+                               [&](index_t, const auto&, index_t t) { written[std::size_t(t)] = true; });
+  bool fresh;
+  auto* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+  for (index_t i = 0; i < g.numel(); ++i)
+    if (!written[std::size_t(i)]) out[i] += g.data()[i];
+}
+
+// The VJP for src: entry j of the index gets g at its destination (scatter: only when no later entry
+// wrote there, since an overwritten value never reaches the output). src may be larger than the index:
+// its other entries get 0.
+template <std::size_t P, bool Add, class V, class G, class I>
+void scatter_src_backward(const V& src, const G& g, const I& idx) {
+  if (!src.requires_grad()) return;
+  using TS = typename V::value_type;
+  std::vector<index_t> last;
+  if constexpr (!Add) {
+    last.assign(std::size_t(g.numel()), -1);
+    for_each_scatter_target<P>(idx, g.sizes(), [&](index_t j, const auto&, index_t t) { last[std::size_t(t)] = j; });
+  }
+  const auto sst = src.value().strides();
+  bool fresh;
+  auto* out = autograd::grad_buffer(src, fresh).data();  // fresh: zeros, so += is right either way
+  for_each_scatter_target<P>(idx, g.sizes(), [&](index_t j, const auto& at, index_t t) {
+    if (Add || last[std::size_t(t)] == j) out[offset_of(at, sst)] += static_cast<TS>(g.data()[t]);
+  });
+}
+
+template <class Op, bool Add, int Dim, class X, class I, class Src>
+auto scatter_tracked(const char* name, const X& x, const I& index, const Src& src) {
+  auto vx = autograd::as_var(x);
+  using VX = decltype(vx);
+  [[maybe_unused]] constexpr std::size_t P = view_dim_check<Op, typename VX::shape_type, Dim>::value;
+  Tensor<int64_t, typename I::shape_type, Cpu> idx(index);
+  Tensor<typename VX::value_type, typename VX::shape_type, Cpu> out(vx.value());
+  if constexpr (Expression<Src>) {
+    auto vs = autograd::as_var(src);
+    using VS = decltype(vs);
+    scatter_impl<Op, Add, Dim>(out.view(), idx, vs.value());  // checks the index
+    return autograd::record(
+        name, std::move(out),
+        [idx = std::move(idx)](const auto& g, const auto&, const VX& in, const VS& s) {
+          scatter_self_backward<P, Add>(in, g, idx);
+          scatter_src_backward<P, Add>(s, g, idx);
+        },
+        vx, vs);
+  } else {
+    scatter_impl<Op, Add, Dim>(out.view(), idx, src);
+    return autograd::record(
+        name, std::move(out),
+        [idx = std::move(idx)](const auto& g, const auto&, const VX& in) { scatter_self_backward<P, Add>(in, g, idx); },
+        vx);
+  }
+}
 }  // namespace detail
 
 // requires: as the header says; src an expression (converted to self's dtype) or a number.
@@ -124,6 +203,17 @@ auto scatter_add(const X& x, const I& index, const Src& src) {
   Tensor<std::remove_const_t<typename X::value_type>, typename X::shape_type, typename X::device_type> out(x);
   detail::scatter_impl<op::ScatterAdd, true, Dim>(out.view(), index, src);
   return out;
+}
+
+// Autograd: scatter and scatter_add when x or src is a Var (VJPs: detail::scatter_self_backward and
+// scatter_src_backward); the node keeps a copy of the index.
+template <int Dim, Expression X, Expression I, Operand Src>
+requires(Tracked<X> || Tracked<Src>) auto scatter(const X& x, const I& index, const Src& src) {
+  return detail::scatter_tracked<op::Scatter, false, Dim>("ScatterBackward0", x, index, src);
+}
+template <int Dim, Expression X, Expression I, Expression Src>
+requires(Tracked<X> || Tracked<Src>) auto scatter_add(const X& x, const I& index, const Src& src) {
+  return detail::scatter_tracked<op::ScatterAdd, true, Dim>("ScatterAddBackward0", x, index, src);
 }
 
 }  // namespace ctorch

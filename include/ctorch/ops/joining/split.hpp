@@ -8,8 +8,8 @@
 // Result: with static sizes and a static extent at Dim, a std::array of views (pieces of extent Size when
 // Size divides the extent, of extent 0 for an empty dim, else of a Dyn extent) or, for split_with_sizes, a
 // std::tuple of views with the listed static extents; otherwise a std::vector of views with a Dyn extent
-// at Dim. As in PyTorch, an empty dim gives one empty piece. dtype: x's. Gradient: each piece's gradient
-// lands in its slice.
+// at Dim. As in PyTorch, an empty dim gives one empty piece. dtype: x's. Gradient: on a Var, each piece
+// is a Var (a copy, as every Var owns its value) whose gradient lands in its slice.
 // Errors: a negative size, a zero size on a non-empty dim, or sizes that do not sum to the extent are a
 // compile error when static, value_error / shape_error at run time; Dim out of range is a compile error.
 #pragma once
@@ -117,6 +117,28 @@ auto split_sizes_dyn(const TensorView<T, S, D>& v, const std::vector<index_t>& s
   }
   return out;
 }
+
+// The Var form of an op returning views of v's value (split, chunk, unbind): the same container (array,
+// vector or tuple) of Vars, each recording its piece's VJP (detail::tracked_view_copy).
+template <class T, class S, class D, class W, std::size_t N>
+auto track_pieces(const char* name, const Var<T, S, D>& v, const std::array<W, N>& ws) {
+  using P = decltype(tracked_view_copy(name, v, ws[0]));
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<P, N>{{tracked_view_copy(name, v, ws[I])...}};
+  }
+  (std::make_index_sequence<N>{});
+}
+template <class T, class S, class D, class W>
+auto track_pieces(const char* name, const Var<T, S, D>& v, const std::vector<W>& ws) {
+  std::vector<decltype(tracked_view_copy(name, v, ws[0]))> out;
+  out.reserve(ws.size());
+  for (const auto& w : ws) out.push_back(tracked_view_copy(name, v, w));
+  return out;
+}
+template <class T, class S, class D, class... W>
+auto track_pieces(const char* name, const Var<T, S, D>& v, const std::tuple<W...>& ws) {
+  return std::apply([&](const W&... w) { return std::make_tuple(tracked_view_copy(name, v, w)...); }, ws);
+}
 }  // namespace detail
 
 // requires: Dim in [-rank, rank); Size >= 0, and Size > 0 unless the extent is 0 (compile errors when
@@ -220,5 +242,27 @@ template <int Dim, class T, class S, class D>
 void split(Tensor<T, S, D>&& t, const std::vector<index_t>& sizes) = delete;
 template <int Dim, class T, class S, class D>
 void split_with_sizes(Tensor<T, S, D>&& t, const std::vector<index_t>& sizes) = delete;
+
+// On a Var: the same pieces as Vars (detail::track_pieces), each with its slice's VJP.
+template <int Dim, index_t Size, class T, class S, class D>
+requires(Size != Dyn) auto split(const Var<T, S, D>& v) {
+  return detail::track_pieces("SplitBackward0", v, split<Dim, Size>(v.value().view()));
+}
+template <int Dim, class T, class S, class D>
+auto split(const Var<T, S, D>& v, index_t size) {
+  return detail::track_pieces("SplitBackward0", v, split<Dim>(v.value().view(), size));
+}
+template <int Dim, class T, class S, class D>
+auto split(const Var<T, S, D>& v, const std::vector<index_t>& sizes) {
+  return detail::track_pieces("SplitWithSizesBackward0", v, split_with_sizes<Dim>(v.value().view(), sizes));
+}
+template <int Dim, index_t... Sizes, class T, class S, class D>
+requires(sizeof...(Sizes) > 0) auto split_with_sizes(const Var<T, S, D>& v) {
+  return detail::track_pieces("SplitWithSizesBackward0", v, split_with_sizes<Dim, Sizes...>(v.value().view()));
+}
+template <int Dim, class T, class S, class D>
+auto split_with_sizes(const Var<T, S, D>& v, const std::vector<index_t>& sizes) {
+  return detail::track_pieces("SplitWithSizesBackward0", v, split_with_sizes<Dim>(v.value().view(), sizes));
+}
 
 }  // namespace ctorch

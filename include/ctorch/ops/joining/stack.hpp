@@ -1,7 +1,8 @@
 // ctorch/ops/joining/stack.hpp: stack (torch.stack): the operands joined along a new dim Dim, into a
 // new Tensor. Shape: the operands' common shape with the number of operands inserted at Dim
 // (Dim in [-(rank + 1), rank + 1)). dtype: the promotion of the operands' dtypes. Every operand must have
-// the same shape: a compile error on static extents, shape_error on Dyn ones.
+// the same shape: a compile error on static extents, shape_error on Dyn ones. Gradient (when an operand
+// is a Var): operand i gets select<Dim>(g, i).
 #pragma once
 #include "common.hpp"
 
@@ -15,7 +16,7 @@ Shape<(I == P ? N : S::static_extents[I < P ? I : I - 1])...> stack_shape(std::i
 // requires: one or more expressions of one shape and device; Dim in [-(rank + 1), rank + 1).
 // ensures: a new Tensor t with select<Dim>(t, i) equal to the i-th operand.
 template <int Dim, Expression A0, Expression... As>
-auto stack(const A0& a0, const As&... as) {
+requires(!autograd::AnyTracked<A0, As...>) auto stack(const A0& a0, const As&... as) {
   using X0 = std::remove_cvref_t<A0>;
   using S0 = typename X0::shape_type;
   using Dev = typename X0::device_type;
@@ -56,6 +57,27 @@ auto stack(const A0& a0, const As&... as) {
     (put(as), ...);
     return out;
   }
+}
+
+// Autograd: operand i gets select<Dim>(g, i), in its dtype (see cat for why the untracked form above
+// excludes this case).
+template <int Dim, Expression A0, Expression... As>
+requires autograd::AnyTracked<A0, As...>
+auto stack(const A0& a0, const As&... as) {
+  return [](const auto&... v) {
+    return autograd::record(
+        "StackBackward0", stack<Dim>(v.value()...),
+        [](const auto& g, const auto&, const auto&... in) {
+          constexpr std::size_t P = view_dim_check<op::Stack, typename A0::shape_type, Dim, 1>::value;
+          index_t i = 0;
+          auto give = [&](const auto& x) {
+            autograd::accumulate(x, detail::as_dtype<typename std::remove_cvref_t<decltype(x)>::value_type>(
+                                        select<int(P)>(g.view(), i++)));
+          };
+          (give(in), ...);
+        },
+        v...);
+  }(autograd::as_var(a0), autograd::as_var(as)...);
 }
 
 }  // namespace ctorch

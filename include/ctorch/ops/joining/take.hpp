@@ -55,4 +55,23 @@ auto take(const X& x, const I& index) {
   return out;
 }
 
+// Autograd: g[i] is added at x.flatten()[index[i]] (put with accumulate into zeros); the node keeps a
+// copy of the index.
+template <Tracked X, Expression I>
+auto take(const X& x, const I& index) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  auto out = take(v.value(), index);  // checks the index
+  return autograd::record(
+      "TakeBackward0", std::move(out),
+      [idx = Tensor<int64_t, typename I::shape_type, Cpu>(index)](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;
+        auto* buf = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+        const index_t n = in.numel();
+        for (index_t i = 0; i < idx.numel(); ++i) buf[detail::wrap_flat_index("take", idx.data()[i], n)] += g.data()[i];
+      },
+      v);
+}
+
 }  // namespace ctorch

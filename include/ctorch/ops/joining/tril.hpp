@@ -1,6 +1,7 @@
 // ctorch/ops/joining/tril.hpp: tril and triu (torch.tril, torch.triu): x with the elements above
 // (tril) or below (triu) the K-th diagonal of its last two dims set to 0, into a new Tensor. Shape and
 // dtype: x's; rank >= 2 (a compile error otherwise). tril keeps j - i <= K; triu keeps j - i >= K.
+// Gradient: tril (triu) of the gradient, with the same K.
 #pragma once
 #include "common.hpp"
 
@@ -35,6 +36,24 @@ auto tril(const X& x) {
 template <index_t K = 0, Expression X>
 auto triu(const X& x) {
   return detail::tri_impl<op::Triu, false, K>(x);
+}
+
+// Autograd: the op is a mask, so its VJP is the same mask on the gradient.
+template <index_t K = 0, Tracked X>
+auto tril(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "TrilBackward0", tril<K>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, tril<K>(g)); }, v);
+}
+template <index_t K = 0, Tracked X>
+auto triu(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "TriuBackward0", triu<K>(v.value()),
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, triu<K>(g)); }, v);
 }
 
 }  // namespace ctorch

@@ -1,7 +1,8 @@
 // ctorch/ops/joining/unbind.hpp: unbind (torch.unbind): the slices of x along dim Dim, each a view of
 // rank - 1 aliasing x (select<Dim>(x, i) for every i).
 // Result: a std::array of views when the extent at Dim is static, else a std::vector. dtype: x's.
-// Gradient: each slice's gradient lands in its slice. Dim out of range is a compile error.
+// Gradient: on a Var, each slice is a Var whose gradient lands in its slice. Dim out of range is a
+// compile error.
 #pragma once
 #include <vector>
 
@@ -44,5 +45,10 @@ auto unbind(const Tensor<T, S, D>& t) {
 }
 template <int Dim = 0, class T, class S, class D>
 void unbind(Tensor<T, S, D>&& t) = delete;
+// On a Var: the slices as Vars (detail::track_pieces), each with its slice's VJP.
+template <int Dim = 0, class T, class S, class D>
+auto unbind(const Var<T, S, D>& v) {
+  return detail::track_pieces("UnbindBackward0", v, unbind<Dim>(v.value().view()));
+}
 
 }  // namespace ctorch

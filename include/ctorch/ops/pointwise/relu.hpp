@@ -8,6 +8,8 @@ namespace ctorch {
 namespace op {
 struct Relu : arith_op<Relu> {
   static constexpr const char* name = "relu";
+  // The derivative below reads only y, so a producer may keep y alone (nn::Linear's fused epilogue).
+  static constexpr bool d_from_result = true;
   // Derivative with respect to operand I (y: the result), for the fused backward pass.
   template <std::size_t I, class V>
   static V d(const V& y, const V&) {

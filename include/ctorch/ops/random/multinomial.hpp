@@ -58,9 +58,11 @@ void multinomial_rows(const P* probs, index_t rows, index_t k, index_t n, bool r
     for (index_t r = 0; r < rows; ++r) {
       const P* kr = key.data() + r * k;
       std::iota(idx.begin(), idx.end(), index_t(0));
-      std::partial_sort(idx.begin(), idx.begin() + n, idx.end(), [&](index_t a, index_t b) {
-        return kr[a] > kr[b] || (kr[a] == kr[b] && a < b);
-      });
+      // The n largest keys in order (a strict total order: ties go to the lower index). nth_element then
+      // sort, not partial_sort: g++ 12 warns falsely (-Warray-bounds) inside partial_sort's heap at -O3.
+      auto larger = [&](index_t a, index_t b) { return kr[a] > kr[b] || (kr[a] == kr[b] && a < b); };
+      if (n < k) std::nth_element(idx.begin(), idx.begin() + n, idx.end(), larger);
+      std::sort(idx.begin(), idx.begin() + n, larger);
       for (index_t s = 0; s < n; ++s) out[r * n + s] = idx[std::size_t(s)];
     }
     return;

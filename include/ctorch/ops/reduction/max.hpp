@@ -3,6 +3,9 @@
 // along Dim and their positions, returned together (torch.return_types.max: .values, .indices; also
 // `auto [v, i] = max<1>(x)`). Ties give the first position; NaN propagates, with the first NaN's
 // position. dtype: values keep the input's, indices are int64. Empty input throws value_error.
+// Gradient (on a Var): max(x) shares it evenly among the elements equal to the result (among the NaNs when
+// it is NaN), as PyTorch's evenly_distribute_backward; max<Dim>(x) returns {Var values, indices} and the
+// gradient goes to the position in indices only, as PyTorch.
 #pragma once
 #include "argmax.hpp"
 
@@ -12,6 +15,13 @@ namespace ctorch {
 template <class T, class S, class D = Cpu>
 struct values_indices {
   Tensor<T, S, D> values;
+  Tensor<std::int64_t, S, D> indices;
+};
+
+// The Var form of a {values, indices} result: the values are tracked, the positions are constants.
+template <class T, class S, class D = Cpu>
+struct var_values_indices {
+  Var<T, S, D> values;
   Tensor<std::int64_t, S, D> indices;
 };
 
@@ -50,6 +60,61 @@ auto extreme_with_indices(const X& x, const char* op) {
                                                          d, ev);
   return out;
 }
+
+// The VJP of an op that picks entries along dim P by position (max/min along a dim, sort, topk,
+// kthvalue, median, mode): g[k] is added to x at k's position with its index along P replaced by idx[k].
+// g and idx are contiguous, of one shape: x's with dim P of any extent (sort, topk), or x's with dim P
+// removed (a reduction without Keep). A position picked twice gets both contributions.
+template <std::size_t P, class V, class G, class I>
+void pick_backward(const V& in, const G& g, const I& idx) {
+  if (!in.requires_grad() || g.numel() == 0) return;
+  using T = typename V::value_type;
+  const auto xe = in.value().sizes();
+  index_t inner = 1;
+  for (std::size_t k = P + 1; k < xe.size(); ++k) inner *= xe[k];
+  const index_t nx = xe[P];
+  index_t ng = 1;
+  if constexpr (G::rank == V::rank) ng = g.sizes()[P];
+  bool fresh;
+  T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
+  const auto* gp = g.data();
+  const std::int64_t* ip = idx.data();
+  for (index_t k = 0; k < g.numel(); ++k) {
+    const index_t i = k % inner, o = k / inner / ng;
+    out[(o * nx + index_t(ip[k])) * inner + i] += static_cast<T>(gp[k]);
+  }
+}
+
+// The Var form of an op returning {values, indices}: r computed on v's value, the values recorded with
+// pick_backward (the node keeps its own copy of the indices).
+template <std::size_t P, class V, class T, class S, class D>
+auto tracked_pick(const char* name, const V& v, values_indices<T, S, D> r) {
+  auto values = autograd::record(
+      name, std::move(r.values),
+      [idx = r.indices](const auto& g, const auto&, const V& in) { pick_backward<P>(in, g, idx); }, v);
+  return var_values_indices<T, S, D>{std::move(values), std::move(r.indices)};
+}
+
+// The VJP of a full max/min/median: g shared evenly among the elements equal to y, or among the NaNs
+// when y is NaN (PyTorch's evenly_distribute_backward).
+template <class V, class G, class Y>
+void evenly_distribute_backward(const V& in, const G& g, const Y& y) {
+  if (!in.requires_grad()) return;
+  using T = typename V::value_type;
+  const T yv = y.item();
+  const bool nan = yv != yv;
+  const T* xp = in.value().data();
+  const index_t n = in.numel();
+  auto hit = [&](T xv) { return nan ? xv != xv : xv == yv; };
+  index_t count = 0;
+  for (index_t i = 0; i < n; ++i) count += hit(xp[i]) ? 1 : 0;
+  if (count == 0) return;  // not for max/min/median, whose result is one of the elements
+  const T share = static_cast<T>(g.item()) / static_cast<T>(count);
+  bool fresh;
+  T* out = autograd::grad_buffer(in, fresh).data();
+  for (index_t i = 0; i < n; ++i)
+    if (hit(xp[i])) out[i] += share;
+}
 }  // namespace detail
 
 // requires: x not empty (value_error). ensures: a 0-d tensor holding the largest element (NaN if any).
@@ -70,6 +135,39 @@ auto min(const X& x) {
 template <int Dim, bool Keep = false, Expression X>
 auto min(const X& x) {
   return detail::extreme_with_indices<false, Dim, Keep>(x, "min()");
+}
+
+// Autograd: max(x) and min(x) share the gradient evenly among ties; along a dim, the result's values
+// are a Var whose gradient goes to the reported position.
+template <Tracked X>
+auto max(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "MaxBackward1", max(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto max(const X& x) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t d =
+      detail::reduce_dim_check<red::ExtremeIndex<true, false>, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<d>("MaxBackward0", v, max<Dim, Keep>(v.value()));
+}
+template <Tracked X>
+auto min(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "MinBackward1", min(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto min(const X& x) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t d =
+      detail::reduce_dim_check<red::ExtremeIndex<false, false>, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<d>("MinBackward0", v, min<Dim, Keep>(v.value()));
 }
 
 }  // namespace ctorch

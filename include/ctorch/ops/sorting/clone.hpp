@@ -11,4 +11,14 @@ auto clone(const X& x) {
   return Tensor<std::remove_const_t<typename X::value_type>, typename X::shape_type, typename X::device_type>(x);
 }
 
+// Autograd: a new Var (its own node, not the same handle) whose gradient passes through unchanged.
+template <Tracked X>
+auto clone(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "CloneBackward0", clone(v.value()), [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g); },
+      v);
+}
+
 }  // namespace ctorch

@@ -41,4 +41,24 @@ auto cross(const A& a, const B& b) {
   return out;
 }
 
+// Autograd: <g, a x b> = <a, b x g> = <b, g x a>, so da = b x g and db = g x a (each in its operand's
+// dtype).
+template <int Dim = -1, Expression A, Expression B>
+requires autograd::AnyTracked<A, B>
+auto cross(const A& a, const B& b) {
+  auto va = autograd::as_var(a);
+  auto vb = autograd::as_var(b);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  return autograd::record(
+      "LinalgCrossBackward0", cross<Dim>(va.value(), vb.value()),
+      [](const auto& g, const auto&, const VA& x, const VB& y) {
+        if (x.requires_grad())
+          autograd::accumulate(x, detail::as_dtype<typename VA::value_type>(cross<Dim>(y.value(), g)));
+        if (y.requires_grad())
+          autograd::accumulate(y, detail::as_dtype<typename VB::value_type>(cross<Dim>(g, x.value())));
+      },
+      va, vb);
+}
+
 }  // namespace ctorch

@@ -2,8 +2,8 @@
 // of x along dim Dim (default the last) and its position: {values, indices}. NaN counts as the largest
 // value, as in PyTorch; among equal entries the first in sorted (stable) order is reported.
 // Shape: x's with Dim removed (kept as 1 with Keep). dtype: values keep x's, indices are int64.
-// Gradient: the gradient placed at indices. k outside [1, size] throws index_error; an empty dim
-// throws value_error; Dim out of range is a compile error.
+// Gradient: on a Var, {Var values, indices} (var_values_indices); the gradient goes to indices. k outside [1, size]
+// throws index_error; an empty dim throws value_error; Dim out of range is a compile error.
 #pragma once
 #include "common.hpp"
 
@@ -24,6 +24,14 @@ auto kthvalue(const X& x, index_t k) {
     detail::sort_entries(lane, false);
     return lane[std::size_t(k - 1)];
   });
+}
+
+// Autograd: each value sends its gradient to the position it was read from.
+template <int Dim = -1, bool Keep = false, Tracked X>
+auto kthvalue(const X& x, index_t k) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Kthvalue, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("KthvalueBackward0", v, kthvalue<Dim, Keep>(v.value(), k));
 }
 
 }  // namespace ctorch

@@ -3,10 +3,11 @@
 // median(x): a 0-d tensor, the median of every element; NaN if any element is NaN; NaN for an empty x.
 // median<Dim, Keep>(x): {values, indices} along Dim (default the last); a lane holding NaN gives NaN and
 // the first NaN's position. nanmedian ignores NaN (a lane of NaN only gives NaN).
-// Shape: 0-d, or x's with Dim removed (kept as 1 with Keep). dtype: x's; indices int64. Gradient: the
-// gradient placed at the median's position. An empty dim throws value_error; Dim out of range is a
-// compile error. Among equal entries the first in sorted (stable) order is reported (PyTorch does not
-// specify which).
+// Shape: 0-d, or x's with Dim removed (kept as 1 with Keep). dtype: x's; indices int64. Gradient (on a
+// Var): along a dim, {Var values, indices} and the gradient goes to indices; the full median shares it
+// evenly among the elements equal to the result (among the NaNs when it is NaN), as PyTorch. An empty
+// dim throws value_error; Dim out of range is a compile error. Among equal entries the first in sorted (stable) order
+// is reported (PyTorch does not specify which).
 #pragma once
 #include <limits>
 
@@ -83,6 +84,37 @@ auto nanmedian(const X& x) {
   using T = std::remove_const_t<typename X::value_type>;
   return detail::lane_reduce<op::Nanmedian, Dim, Keep>(
       x, [](std::vector<detail::Entry<T>>& lane) { return detail::median_of<true>(lane); });
+}
+
+// Autograd: the full forms share the gradient evenly among ties (detail::evenly_distribute_backward,
+// as PyTorch's median() and nanmedian()); the dim forms send it to the reported positions.
+template <Tracked X>
+auto median(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "MedianBackward0", median(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto median(const X& x) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Median, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("MedianBackward1", v, median<Dim, Keep>(v.value()));
+}
+template <Tracked X>
+auto nanmedian(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  return autograd::record(
+      "NanmedianBackward0", nanmedian(v.value()),
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto nanmedian(const X& x) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Nanmedian, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("NanmedianBackward1", v, nanmedian<Dim, Keep>(v.value()));
 }
 
 }  // namespace ctorch

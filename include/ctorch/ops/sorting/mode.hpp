@@ -3,8 +3,8 @@
 // the index is that value's last position, as PyTorch's CPU kernel gives. NaN entries count as equal to
 // each other and above every number.
 // Shape: x's with Dim removed (kept as 1 with Keep). dtype: values keep x's, indices are int64.
-// Gradient: the gradient placed at indices. An empty dim throws value_error; Dim out of range is a
-// compile error.
+// Gradient: on a Var, {Var values, indices} (var_values_indices); the gradient goes to indices. An empty dim throws
+// value_error; Dim out of range is a compile error.
 #pragma once
 #include "common.hpp"
 
@@ -29,6 +29,14 @@ auto mode(const X& x) {
     }
     return best;
   });
+}
+
+// Autograd: each value sends its gradient to the position reported in indices (as PyTorch).
+template <int Dim = -1, bool Keep = false, Tracked X>
+auto mode(const X& x) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Mode, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("ModeBackward0", v, mode<Dim, Keep>(v.value()));
 }
 
 }  // namespace ctorch

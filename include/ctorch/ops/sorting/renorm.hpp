@@ -31,4 +31,61 @@ auto renorm(const X& x, double p, double maxnorm) {
   return out;
 }
 
+namespace detail {
+// The VJP of renorm along P (PyTorch's renorm_backward): a slice left alone passes g; a scaled one,
+// y = s x with s = maxnorm / (N + 1e-7) and N = ||x||_p, gets s g - s / (N + 1e-7) <g, x> dN/dx, where
+// dN/dx = sign(x) (|x| / N)^(p - 1) (0 at x = 0), or for p = inf sign(x) shared among the entries of
+// largest |x|. The slices of x, g and the gradient buffer have one layout (contiguous, one shape), so one
+// offset addresses all three.
+template <std::size_t P, class V, class G>
+void renorm_backward(const V& in, const G& g, double p, double maxnorm) {
+  if (!in.requires_grad()) return;
+  using T = typename V::value_type;
+  const auto& x = in.value();
+  bool fresh;
+  T* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
+  for (index_t i = 0; i < x.dims()[P]; ++i) {
+    const auto xs = select<int(P)>(x.view(), i);
+    const index_t base = index_t(xs.data() - x.data());
+    const T* xp = xs.data();
+    const T* gp = g.data() + base;
+    T* op = out + base;
+    const auto st = xs.strides();
+    auto each = [&](auto&& f) { for_each_index(xs.sizes(), [&](const auto& idx) { f(offset_of(idx, st)); }); };
+    const double nrm = double(norm(xs, p).item());
+    if (!(nrm > maxnorm)) {
+      each([&](index_t o) { op[o] += gp[o]; });
+      continue;
+    }
+    const double den = nrm + 1e-7, s = maxnorm / den;
+    double dot = 0;
+    index_t ties = 0;
+    each([&](index_t o) {
+      dot += double(gp[o]) * double(xp[o]);
+      ties += std::abs(double(xp[o])) == nrm ? 1 : 0;
+    });
+    each([&](index_t o) {
+      const double xv = double(xp[o]), ax = std::abs(xv), sg = xv > 0 ? 1.0 : -1.0;
+      double dn = 0;
+      if (std::isinf(p))
+        dn = ax == nrm ? sg / double(ties) : 0;
+      else if (xv != 0)
+        dn = sg * std::pow(ax / nrm, p - 1);
+      op[o] += static_cast<T>(s * double(gp[o]) - s / den * dot * dn);
+    });
+  }
+}
+}  // namespace detail
+
+// Autograd: renorm on a Var (VJP: detail::renorm_backward).
+template <int Dim, Tracked X>
+auto renorm(const X& x, double p, double maxnorm) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  [[maybe_unused]] constexpr std::size_t P = view_dim_check<op::Renorm, typename V::shape_type, Dim>::value;
+  return autograd::record(
+      "RenormBackward0", renorm<Dim>(v.value(), p, maxnorm),
+      [p, maxnorm](const auto& g, const auto&, const V& in) { detail::renorm_backward<P>(in, g, p, maxnorm); }, v);
+}
+
 }  // namespace ctorch

@@ -3,7 +3,8 @@
 // `auto [v, i] = sort<1>(x)`). Ascending unless descending; NaN sorts above every number (last ascending,
 // first descending), as in PyTorch. The sort is always stable (equal entries keep their order), so the
 // stable flag only documents intent. Shape: x's (both members). dtype: values keep x's, indices are
-// int64. Gradient: the gradient scattered back through indices. Dim out of range is a compile error.
+// int64. Gradient: on a Var, {Var values, indices} (var_values_indices); the values' gradient is
+// scattered back through indices. Dim out of range is a compile error.
 #pragma once
 #include "common.hpp"
 
@@ -36,6 +37,14 @@ auto sort(const X& x, bool descending = false, bool stable = false) {
     }
   });
   return out;
+}
+
+// Autograd: sort permutes each lane, so values[j] sends its gradient to x[indices[j]].
+template <int Dim = -1, Tracked X>
+auto sort(const X& x, bool descending = false, bool stable = false) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Sort, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("SortBackward0", v, sort<Dim>(v.value(), descending, stable));
 }
 
 }  // namespace ctorch

@@ -3,7 +3,8 @@
 // at run time (topk<Dyn, 1>(x, k)). The result is always sorted (largest first, or smallest first), with
 // ties in their original order; NaN counts as the largest value, as in PyTorch; `sorted` only documents
 // intent (PyTorch leaves the order unspecified without it). Shape: x's with K at Dim (Dyn for a run-time
-// k). dtype: values keep x's, indices are int64. Gradient: the gradient scattered back through indices.
+// k). dtype: values keep x's, indices are int64. Gradient: on a Var, {Var values, indices}
+// (var_values_indices); the values' gradient is scattered back through indices.
 // K above a static extent or below 0 is a compile error; a run-time k outside [0, size] throws index_error.
 #pragma once
 #include "sort.hpp"
@@ -46,7 +47,7 @@ auto topk_impl(const X& x, index_t k, bool largest) {
 // requires: rank >= 1, Dim in [-rank, rank), 0 <= K <= x.size(Dim) (compile error when static, else
 // index_error). ensures: {values, indices} of the K largest (smallest) entries along Dim, in order.
 template <index_t K, int Dim = -1, Expression X>
-requires(K != Dyn) auto topk(const X& x, bool largest = true, bool sorted = true) {
+requires(K != Dyn && !Tracked<X>) auto topk(const X& x, bool largest = true, bool sorted = true) {
   using S = typename X::shape_type;
   constexpr std::size_t P = view_dim_check<op::Topk, S, Dim>::value;
   constexpr index_t n = S::static_extents[P];
@@ -57,11 +58,26 @@ requires(K != Dyn) auto topk(const X& x, bool largest = true, bool sorted = true
 // requires: as above, k given at run time (index_error when out of range). ensures: as above, with a Dyn
 // extent at Dim.
 template <index_t K, int Dim = -1, Expression X>
-requires(K == Dyn) auto topk(const X& x, index_t k, bool largest = true, bool sorted = true) {
+requires(K == Dyn && !Tracked<X>) auto topk(const X& x, index_t k, bool largest = true, bool sorted = true) {
   using S = typename X::shape_type;
   constexpr std::size_t P = view_dim_check<op::Topk, S, Dim>::value;
   (void)sorted;
   return detail::topk_impl<P, detail::with_extent_t<S, P, Dyn>>(x, k, largest);
+}
+
+// Autograd: values[j] sends its gradient to x[indices[j]] along Dim. (The forms above exclude Vars: two
+// requires-clauses on K are different constraints to the compiler, so neither form would be preferred.)
+template <index_t K, int Dim = -1, Tracked X>
+requires(K != Dyn) auto topk(const X& x, bool largest = true, bool sorted = true) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Topk, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("TopkBackward0", v, topk<K, Dim>(v.value(), largest, sorted));
+}
+template <index_t K, int Dim = -1, Tracked X>
+requires(K == Dyn) auto topk(const X& x, index_t k, bool largest = true, bool sorted = true) {
+  auto v = autograd::as_var(x);
+  constexpr std::size_t P = view_dim_check<op::Topk, typename decltype(v)::shape_type, Dim>::value;
+  return detail::tracked_pick<P>("TopkBackward0", v, topk<K, Dim>(v.value(), k, largest, sorted));
 }
 
 }  // namespace ctorch

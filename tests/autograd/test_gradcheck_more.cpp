@@ -1,0 +1,309 @@
+// Finite-difference checks (autograd::gradcheck, double precision) for the VJPs of the scans, the
+// reductions that return positions (max/min), and the joining, indexing and sorting ops; and gradients
+// compared with PyTorch's where ties, zeros or repeated indices make finite differences blind
+// (fixtures/grad.txt, from tests/golden/gen_grad.py). As in test_gradcheck.cpp, a test reads the headers
+// on disk: every joining or sorting header must have a case here or sit in a list of ops without a
+// gradient, with the reason.
+#include <doctest/doctest.h>
+
+#include "autograd/gradcheck_support.hpp"
+
+#include <ctorch/autograd.hpp>
+#include <ctorch/core.hpp>
+#include <ctorch/ops/comparison.hpp>
+#include <ctorch/ops/joining.hpp>
+#include <ctorch/ops/pointwise.hpp>
+#include <ctorch/ops/reduction.hpp>
+#include <ctorch/ops/sorting.hpp>
+#include <ctorch/ops/view.hpp>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "support/fixture.hpp"
+
+using namespace ctorch;
+using autograd::gradcheck;
+
+namespace {
+
+using test::rnd;
+using S34 = Shape<3, 4>;
+using S234 = Shape<2, 3, 4>;
+
+using Case = test::GradCase;
+
+// One input of shape S drawn from [lo, hi] (signed: |x| in [lo, hi]).
+template <class S = S34, class F>
+Case one(F f, double lo = -1, double hi = 1, bool signed_ = false, unsigned seed = 5) {
+  return [=] { return gradcheck(f, std::tuple{rnd<S>(lo, hi, seed, signed_)}); };
+}
+// Fixed inputs.
+template <class F, class... X>
+Case with(F f, X... x) {
+  return [=] { return gradcheck(f, std::tuple{x...}); };
+}
+#define F1(...) [](const auto& x) { return __VA_ARGS__; }
+#define F2(...) [](const auto& a, const auto& b) { return __VA_ARGS__; }
+
+// Reductions whose VJPs live here rather than in test_gradcheck.cpp (which lists them as checked here).
+std::map<std::string, Case> reduction_more_cases() {
+  // Lanes along dim 1 with one zero (first, middle, last), two zeros, three zeros, and none.
+  const Tensor<double, Shape<6, 4>> zeros{{0, 0.7, -1.3, 0.9}, {1.1, 0, -0.8, 1.4}, {0.6, -1.2, 0.5, 0},
+                                          {1.3, 0, 0.9, 0},    {0, 0, 2, 0},        {0.8, -1.1, 1.2, 0.7}};
+  return {
+      {"cumsum", one(F1(cumsum<1>(x)))},
+      {"cumsum_dim0_of_expr", one<S234>(F1(cumsum<0>(x * x)))},
+      {"cumprod", one(F1(cumprod<1>(x)), 0.5, 1.5, true)},
+      {"cumprod_dim0", one<S234>(F1(cumprod<-2>(x)), 0.5, 1.5, true)},
+      {"cumprod_zeros", with(F1(cumprod<1>(x)), zeros)},
+      {"cumprod_zeros_dim0", with(F1(cumprod<0>(x)), Tensor<double, Shape<4, 6>>(transpose<0, 1>(zeros)))},
+      {"max", one(F1(max(x)))},
+      {"max_dim", one<S234>(F1(max<1>(x).values))},
+      {"max_dim_keep", one(F1(max<-1, true>(x * 2.0).values))},
+      {"min", one(F1(min(x)))},
+      {"min_dim", one<S234>(F1(min<2>(x).values))},
+      {"min_dim_keep", one(F1(min<0, true>(x).values))},
+  };
+}
+
+// Every joining and indexing op with a gradient; keys that are header stems are what the registry
+// test looks for.
+std::map<std::string, Case> joining_cases() {
+  using I1 = Tensor<int64_t, Shape<5>>;
+  const Tensor<int64_t, Shape<2, 2, 4>> gidx{{{0, 2, 2, 1}, {1, 1, 0, 2}}, {{2, 0, 1, 1}, {0, 0, 2, 2}}};
+  const Tensor<bool, Shape<3, 4>> mask{
+      {true, false, false, true}, {false, true, true, false}, {true, true, false, false}};
+  const Tensor<bool, Shape<4>> row_mask{true, false, true, true};
+  return {
+      {"as_strided", one<S234>([](const auto& x) {  // overlapping: element i + j read for every (i, j)
+         return Var(square(as_strided<Shape<3, 3>>(x, {1, 1}, 2)));
+       })},
+      {"cat", with(F2(cat<1>(a, b * b)), rnd<S234>(-1, 1, 1), rnd<Shape<2, 2, 4>>(-1, 1, 2))},
+      {"cat_with_constant", one<S34>([c = rnd<Shape<3, 2>>(-1, 1, 3)](const auto& x) { return cat<-1>(c, x, x); })},
+      {"chunk", one<S234>([](const auto& x) {
+         auto p = chunk<2, 3>(x);  // pieces of 2 and 2
+         return cat<2>(p[1] * 3.0, square(p[0]));
+       })},
+      {"chunk_runtime", one<S234>([](const auto& x) {
+         auto p = chunk<1>(x, 2);  // pieces of 2 and 1
+         return cat<1>(p[1] * 3.0, square(p[0]));
+       })},
+      {"diag", one<Shape<4>>(F1(diag<1>(x)))},
+      {"diag_matrix", one(F1(diag<-1>(x * x)))},
+      {"diag_embed", one(F1(diag_embed<1>(x)))},
+      {"flip", one<S234>(F1(flip<0, 2>(x * x)))},
+      {"gather", one<S234>([gidx](const auto& x) { return gather<1>(x, gidx); })},  // repeated indices
+      {"index_add", with(
+                        [](const auto& a, const auto& b) {
+                          return index_add<1>(a, I1{3, 0, 3, 1, 2}, b, 0.5);
+                        },
+                        rnd<S34>(-1, 1, 1), rnd<Shape<3, 5>>(-1, 1, 2))},
+      {"index_copy", with(
+                         [](const auto& a, const auto& b) {
+                           return index_copy<1>(a, I1{3, 0, 3, 1, 0}, b);
+                         },
+                         rnd<S34>(-1, 1, 1), rnd<Shape<3, 5>>(-1, 1, 2))},  // repeated: the last copy wins
+      {"index_fill", one<S234>(F1(index_fill<2>(x, Tensor<int64_t, Shape<2>>{-1, 1}, 2.0)))},
+      {"index_select", one<S234>(F1(index_select<2>(x, I1{3, 0, 3, 1, 2})))},
+      {"masked_fill", one([mask](const auto& x) { return Var(masked_fill(x * x, mask, 0.5)); })},
+      {"masked_scatter", with([mask](const auto& a, const auto& b) { return masked_scatter(a, mask, b); },
+                              rnd<S34>(-1, 1, 1), rnd<Shape<2, 4>>(-1, 1, 2))},
+      {"masked_select", one([row_mask](const auto& x) { return masked_select(x, row_mask); })},
+      {"masked_select_broadcast",
+       one<Shape<4>>([mask](const auto& x) { return masked_select(x, mask); })},  // x read once per row
+      {"put", with(
+                  [](const auto& a, const auto& b) {
+                    return put(a, Tensor<int64_t, Shape<4>>{5, -1, 5, 0}, b);
+                  },
+                  rnd<S34>(-1, 1, 1), rnd<Shape<2, 2>>(-1, 1, 2))},  // repeated: the last write wins
+      {"put_accumulate", with(
+                             [](const auto& a, const auto& b) {
+                               return put(a, Tensor<int64_t, Shape<4>>{5, -1, 5, 0}, b, true);
+                             },
+                             rnd<S34>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
+      {"repeat", one(F1(repeat<2, 1, 2>(x)))},
+      {"roll", one<S234>(F1(roll<1, 2>(x, 1, -3)))},
+      {"roll_flat", one<S234>(F1(roll(x * x, 5)))},
+      {"rot90", one<S234>(F1(rot90<1, 1, 2>(x)))},
+      {"rot90_neg", one(F1(rot90<-3>(x * x)))},
+      {"scatter",
+       with([gidx](const auto& a, const auto& b) { return scatter<1>(a, gidx, b); }, rnd<Shape<2, 3, 4>>(-1, 1, 1),
+            rnd<Shape<2, 3, 5>>(-1, 1, 2))},  // repeated indices: the last write wins; src larger than the index
+      {"scatter_value", one<S234>([gidx](const auto& x) { return scatter<1>(x, gidx, 2.0); })},
+      {"scatter_add", with([gidx](const auto& a, const auto& b) { return scatter_add<1>(a, gidx, b); },
+                           rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 2, 4>>(-1, 1, 2))},
+      {"split", one<S234>([](const auto& x) {
+         auto p = split<2, 3>(x);  // pieces of 3 and 1
+         return cat<2>(p[1] * 3.0, square(p[0]));
+       })},
+      {"split_sizes", one<S234>([](const auto& x) {
+         auto [p, q] = split_with_sizes<2, 1, 3>(x);
+         return cat<2>(q * 3.0, square(p));
+       })},
+      {"split_list", one<S234>([](const auto& x) {
+         auto p = split<1>(x, {2, 0, 1});
+         return cat<1>(p[2] * 3.0, p[1], square(p[0]));
+       })},
+      {"stack", with(F2(stack<1>(a, b * b)), rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2))},
+      {"take", one([](const auto& x) {
+         return take(x, Tensor<int64_t, Shape<2, 3>>{{0, 11, -1}, {5, 5, 2}});
+       })},
+      {"tile", one(F1(tile<2, 1, 2>(x)))},
+      {"tril", one<S234>(F1(tril<1>(x)))},
+      {"triu", one<S234>(F1(triu<-1>(x * x)))},
+      {"unbind", one<S234>([](const auto& x) {
+         auto p = unbind<1>(x);
+         return stack<0>(p[2] * 3.0, square(p[0]), p[1]);
+       })},
+  };
+}
+
+// Every sorting and selection op with a gradient.
+std::map<std::string, Case> sorting_cases() {
+  return {
+      {"clone", one(F1(clone(x * x)))},
+      {"cross", with(F2(cross<1>(a, b)), rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 3, 4>>(-1, 1, 2))},
+      {"cross_last", with(F2(cross(a * a, b)), rnd<Shape<4, 3>>(-1, 1, 1), rnd<Shape<4, 3>>(-1, 1, 2))},
+      {"dist", with(F2(dist(a, b)), rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2))},
+      {"dist_p3_broadcast", with(F2(dist(a, b, 3)), rnd<S34>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
+      {"kthvalue", one<S234>(F1(kthvalue<1>(x, 2).values))},
+      {"kthvalue_keep", one(F1(kthvalue<-1, true>(x, 3).values))},
+      {"median", one(F1(median(x)))},
+      {"median_dim", one<S234>(F1(median<2>(x).values))},
+      {"mode", one(F1(mode<1>(x).values))},  // distinct values: the smallest of each row, a count of 1
+      {"nanmedian", one(F1(nanmedian(x)))},
+      {"nanmedian_dim", one(F1(nanmedian<0, true>(x).values))},
+      // Slices scaled by 0.2, 1 and 3 along the renormed dim: the first is kept, the others are scaled.
+      {"renorm", one<S234>([w = Tensor<double, Shape<1, 3, 1>>{{{0.2}, {1}, {3}}}](const auto& x) {
+         return renorm<1>(x * w, 2, 1.2);
+       })},
+      {"renorm_p1", one<S234>([w = Tensor<double, Shape<2, 1, 1>>{{{0.2}}, {{3}}}](const auto& x) {
+         return renorm<0>(x * w, 1, 3);
+       })},
+      {"renorm_p3",
+       one<S234>([w = Tensor<double, Shape<4>>{0.2, 1, 3, 3}](const auto& x) { return renorm<2>(x * w, 3, 0.8); })},
+      {"renorm_p05",
+       one<S234>([w = Tensor<double, Shape<4>>{0.2, 1, 3, 3}](const auto& x) { return renorm<-1>(x * w, 0.5, 6); })},
+      {"renorm_inf", one<S234>([w = Tensor<double, Shape<2, 1, 1>>{{{0.2}}, {{3}}}](const auto& x) {
+         return renorm<0>(x * w, INFINITY, 0.5);
+       })},
+      {"sort", one<S234>(F1(sort<1>(x).values))},
+      {"sort_descending", one(F1(sort(x * x, true).values))},
+      {"topk", one<S234>(F1(topk<2>(x).values))},
+      {"topk_runtime_smallest", one<S234>(F1(topk<Dyn, 1>(x, 2, false).values))},
+  };
+}
+
+// A golden tensor of a static shape.
+template <class S, class T = double>
+Tensor<T, S> golden(const test::Fixture& fx, const std::string& name) {
+  Tensor<T, S> t;
+  test::load(t, fx[name]);
+  return t;
+}
+
+// x's gradient of sum(u * f(x)) by backward, against PyTorch's (fixtures/grad.txt, case c).
+template <class S, class F>
+void check_golden(const test::Fixture& fx, const std::string& c, F f) {
+  CAPTURE(c);
+  Var x(golden<S>(fx, c + ".x"), true);
+  auto y = f(x);
+  typename decltype(y)::tensor_type u(y.dims());
+  test::load(u, fx[c + ".u"]);
+  y.backward(u);
+  test::check_close(x.grad().tolist(), fx[c + ".grad"], 1e-10, 1e-12, c);
+}
+// The same for two inputs.
+template <class SA, class SB, class F>
+void check_golden2(const test::Fixture& fx, const std::string& c, F f) {
+  CAPTURE(c);
+  Var a(golden<SA>(fx, c + ".x"), true);
+  Var b(golden<SB>(fx, c + ".b"), true);
+  auto y = f(a, b);
+  typename decltype(y)::tensor_type u(y.dims());
+  test::load(u, fx[c + ".u"]);
+  y.backward(u);
+  test::check_close(a.grad().tolist(), fx[c + ".grad"], 1e-10, 1e-12, c);
+  test::check_close(b.grad().tolist(), fx[c + ".grad_b"], 1e-10, 1e-12, c + " (second input)");
+}
+
+using test::header_stems;
+using test::run_all;
+
+}  // namespace
+
+TEST_CASE("gradcheck: scans and max/min") {
+  run_all(reduction_more_cases());
+}
+TEST_CASE("gradcheck: every joining and indexing op with a gradient") {
+  run_all(joining_cases());
+}
+TEST_CASE("gradcheck: every sorting and selection op with a gradient") {
+  run_all(sorting_cases());
+}
+
+TEST_CASE("gradients match PyTorch where ties, zeros or repeated indices decide them") {
+  const test::Fixture fx("grad.txt");
+  check_golden<Shape<6, 4>>(fx, "cumprod", F1(cumprod<1>(x)));
+  check_golden<Shape<4, 6>>(fx, "cumprod_dim0", F1(cumprod<0>(x)));
+  check_golden<S34>(fx, "cumsum", F1(cumsum<0>(x)));
+  check_golden<S34>(fx, "max", F1(max(x)));  // 4 ties: a quarter each
+  check_golden<S34>(fx, "min", F1(min(x)));
+  check_golden<S34>(fx, "max_dim", F1(max<1>(x).values));  // ties: the first position
+  check_golden<S34>(fx, "min_dim", F1(min<1>(x).values));
+  check_golden<Shape<2, 4>>(fx, "max_nan", F1(max(x)));  // NaN: shared among the NaNs
+  check_golden<Shape<6>>(fx, "median", F1(median(x)));
+  check_golden<Shape<4>>(fx, "median_nan", F1(median(x)));
+  check_golden<Shape<5>>(fx, "nanmedian", F1(nanmedian(x)));
+  check_golden<Shape<2, 6>>(fx, "median_dim", F1(median<1>(x).values));
+  check_golden<Shape<2, 5>>(fx, "sort_ties", F1(sort<1>(x).values));
+  check_golden<Shape<2, 5>>(fx, "sort_ties_descending", F1(sort<1>(x, true).values));
+  const auto gidx = golden<Shape<3, 5>, int64_t>(fx, "gather.index");
+  check_golden<S34>(fx, "gather", [&](const auto& x) { return gather<1>(x, gidx); });
+  const auto iidx = golden<Shape<5>, int64_t>(fx, "index_add.index");
+  check_golden2<S34, Shape<3, 5>>(fx, "index_add",
+                                  [&](const auto& a, const auto& b) { return index_add<1>(a, iidx, b, 0.5); });
+  const auto pidx = golden<Shape<5>, int64_t>(fx, "put_accumulate.index");
+  check_golden2<S34, Shape<5>>(fx, "put_accumulate",
+                               [&](const auto& a, const auto& b) { return put(a, pidx, b, true); });
+  check_golden<Shape<3, 3>>(fx, "renorm", F1(renorm<0>(x, 2, 1.0)));
+  check_golden<Shape<3, 3>>(fx, "renorm_p1", F1(renorm<1>(x, 1, 1.5)));
+  check_golden2<Shape<4, 3>, Shape<4, 3>>(fx, "cross", F2(cross(a, b)));
+  const auto bmask = golden<S34, bool>(fx, "masked_select.mask");
+  check_golden<Shape<4>>(fx, "masked_select", [&](const auto& x) { return masked_select(x, bmask); });
+}
+
+TEST_CASE("gradcheck: no joining or sorting header escapes the list") {
+  // Joining and indexing ops without a gradient, and why. A new header must be added to one of the lists.
+  const std::set<std::string> no_grad_joining = {
+      "common",   // helpers
+      "nonzero",  // int64 positions of the non-zero entries: no gradient (as PyTorch)
+  };
+  const auto jc = joining_cases();
+  for (const auto& stem : header_stems("joining")) {
+    CAPTURE(stem);
+    CHECK((jc.count(stem) == 1) != (no_grad_joining.count(stem) == 1));
+  }
+  const std::set<std::string> no_grad_sorting = {
+      "common",                          // helpers
+      "argsort",                         // int64 positions: no gradient (sort's values have one)
+      "equal",   "allclose", "isclose",  // bool results
+      "histc",                           // counts: piecewise constant in x, no gradient (as PyTorch)
+      "unique",  // a data-dependent set of values whose size changes with ties; PyTorch has no derivative
+  };
+  const auto sc = sorting_cases();
+  for (const auto& stem : header_stems("sorting")) {
+    CAPTURE(stem);
+    CHECK((sc.count(stem) == 1) != (no_grad_sorting.count(stem) == 1));
+  }
+  // The reductions test_gradcheck.cpp counts as checked here.
+  const auto rc = reduction_more_cases();
+  for (const char* stem : {"cumsum", "cumprod", "max"}) {
+    CAPTURE(stem);
+    CHECK(rc.count(stem) == 1);
+  }
+}
