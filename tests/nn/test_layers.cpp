@@ -66,11 +66,11 @@ TEST_CASE("nn layers: a stack of every layer matches PyTorch forward and backwar
 
 TEST_CASE("nn layers: Linear + activation runs fused, with the unfused values and gradients") {
   manual_seed(7);
-  nn::Sequential<nn::Linear<37, 29>, nn::ReLU, nn::Linear<29, 18>, nn::Tanh, nn::Linear<18, 5>, nn::Sigmoid> fused;
+  nn::Sequential<nn::Linear<300, 29>, nn::ReLU, nn::Linear<29, 18>, nn::Tanh, nn::Linear<18, 5>, nn::Sigmoid> fused;
   auto& l0 = fused.get<0>();
   auto& l2 = fused.get<2>();
   auto& l4 = fused.get<4>();
-  Tensor<float, Shape<Dyn, 37>> x(41);
+  Tensor<float, Shape<Dyn, 300>> x(41);  // K = 300: two K slabs of the packed GEMM, edge tiles in M and N
   for (index_t i = 0; i < x.numel(); ++i) x.data()[i] = float((i * 37) % 23) / 11.f - 1.f;
   auto y = fused(x);
   CHECK(std::string(y.grad_fn()) == "LinearActivationBackward");
@@ -108,8 +108,8 @@ TEST_CASE("nn layers: Linear + activation runs fused, with the unfused values an
   no_grad ng;
   auto yi = fused(x);
   close(yi.value(), y2.value(), "y under no_grad");
-  Tensor<float, Shape<1, 37>> x1;
-  std::copy(x.data(), x.data() + 37, x1.data());
+  Tensor<float, Shape<1, 300>> x1;
+  std::copy(x.data(), x.data() + 300, x1.data());
   auto y1 = fused(x1);
   std::vector<double> first(y2.value().data(), y2.value().data() + 5);
   check_close(std::vector<double>(y1.value().data(), y1.value().data() + 5), test::Golden{"float32", {}, first}, 1e-5,
