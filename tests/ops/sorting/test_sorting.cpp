@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/fixture.hpp"
+#include "support/golden_tensor.hpp"
 
 using namespace ctorch;
 using ctorch::test::check_close;
@@ -27,39 +28,15 @@ const Fixture& fx() {
 
 template <class T, class S>
 Tensor<T, S> from_fx(const std::string& key) {
-  const auto& g = fx()[key];
-  std::array<index_t, S::rank> ext{};
-  REQUIRE(g.shape.size() == S::rank);
-  for (std::size_t i = 0; i < S::rank; ++i) ext[i] = index_t(g.shape[i]);
-  Tensor<T, S> t(Dims<S>::from_array(ext));
-  ctorch::test::load(t, g);
-  return t;
+  return test::tensor_from<T, S>(fx()[key]);
 }
-
 template <class Tn>
 void expect(const std::string& key, const Tn& t, double rtol = 0) {
-  INFO(key);
-  const auto& g = fx()[key];
-  const auto sizes = t.dims().array();
-  REQUIRE(sizes.size() == g.shape.size());
-  for (std::size_t i = 0; i < sizes.size(); ++i) CHECK(sizes[i] == g.shape[i]);
-  check_close(Tensor<typename Tn::value_type, typename Tn::shape_type>(t).tolist(), g, rtol, 0, key);
+  test::expect_golden(key, fx()[key], t, rtol);
 }
-
-template <class V, class S>
-constexpr bool shape_is = std::is_same_v<typename V::shape_type, S>;
-template <class V, class T>
-constexpr bool dtype_is = std::is_same_v<typename V::value_type, T>;
-
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::dtype_is;
+using test::error_of;
+using test::shape_is;
 
 using S26 = Tensor<float, Shape<2, 6>>;
 using D35 = Tensor<float, Shape<3, 5>>;

@@ -27,48 +27,43 @@ Tensor<T, S> softmax_rows(const Tensor<T, S>& x) {
 }
 }  // namespace detail
 
-// requires: x of rank >= 1, float or double. ensures: log(softmax(x)) along the last dim.
-template <class X>
-auto log_softmax(const X& x) {
+namespace detail {
+// softmax (Log: log_softmax) along the last dim, recorded with its VJP, which reads only the output y:
+// softmax: dx = y * (g - sum(g * y)); log_softmax: dx = g - exp(y) * sum(g).
+template <bool Log, class X>
+auto softmax_recorded(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   return autograd::record(
-      "LogSoftmaxBackward0", detail::softmax_rows<true>(v.value()),
+      Log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", softmax_rows<Log>(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         if (!in.requires_grad()) return;
         using T = typename V::value_type;
         typename V::tensor_type d(y.dims());
         const index_t C = y.size(int(V::rank) - 1), N = C ? y.numel() / C : 0;
         for (index_t i = 0; i < N; ++i) {
+          const T *gi = g.data() + i * C, *yi = y.data() + i * C;
+          T* di = d.data() + i * C;
           T s = 0;
-          for (index_t c = 0; c < C; ++c) s += g.data()[i * C + c];
-          for (index_t c = 0; c < C; ++c) d.data()[i * C + c] = g.data()[i * C + c] - std::exp(y.data()[i * C + c]) * s;
+          for (index_t c = 0; c < C; ++c) s += Log ? gi[c] : gi[c] * yi[c];
+          for (index_t c = 0; c < C; ++c) di[c] = Log ? gi[c] - std::exp(yi[c]) * s : yi[c] * (gi[c] - s);
         }
         autograd::accumulate(in, d);
       },
       v);
 }
+}  // namespace detail
+
+// requires: x of rank >= 1, float or double. ensures: log(softmax(x)) along the last dim.
+template <class X>
+auto log_softmax(const X& x) {
+  return detail::softmax_recorded<true>(x);
+}
 
 // requires: x of rank >= 1, float or double. ensures: softmax(x) along the last dim.
 template <class X>
 auto softmax(const X& x) {
-  auto v = autograd::as_var(x);
-  using V = decltype(v);
-  return autograd::record(
-      "SoftmaxBackward0", detail::softmax_rows<false>(v.value()),
-      [](const auto& g, const auto& y, const V& in) {
-        if (!in.requires_grad()) return;
-        using T = typename V::value_type;
-        typename V::tensor_type d(y.dims());
-        const index_t C = y.size(int(V::rank) - 1), N = C ? y.numel() / C : 0;
-        for (index_t i = 0; i < N; ++i) {
-          T s = 0;
-          for (index_t c = 0; c < C; ++c) s += g.data()[i * C + c] * y.data()[i * C + c];
-          for (index_t c = 0; c < C; ++c) d.data()[i * C + c] = y.data()[i * C + c] * (g.data()[i * C + c] - s);
-        }
-        autograd::accumulate(in, d);
-      },
-      v);
+  return detail::softmax_recorded<false>(x);
 }
 
 }  // namespace ctorch::nn::functional
