@@ -35,6 +35,11 @@ void add16_torch_add(benchmark::State& st);
 void gemm_ctorch(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
 void gemm_openblas(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
 void gemm_eigen(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64_t n, int threads);
+// Static N x N x N (N = 8, 16, 32): ctorch::mm on static tensors, Eigen fixed-size matrices.
+template <int N>
+void gemm_static_ctorch(benchmark::State& st);
+template <int N>
+void gemm_static_eigen(benchmark::State& st);
 
 }  // namespace bench
 

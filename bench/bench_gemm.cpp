@@ -3,8 +3,8 @@
 // Reports GFLOP/s as the "FLOPS" counter (2 M N K per iteration).
 #include <ctorch/ctorch.hpp>
 
-#include <Eigen/Core>
 #include <cblas.h>
+#include <Eigen/Core>
 
 #include <algorithm>
 
@@ -70,5 +70,49 @@ void gemm_eigen(benchmark::State& st, std::int64_t m, std::int64_t k, std::int64
   }
   set_flops(st, m, k, n);
 }
+
+// Small static products: ctorch::mm on Tensor<float, Shape<N, N>> (the fully unrolled kernel of
+// eval/cpu/gemm_static.hpp, a fresh result tensor per call as a user gets it) beside Eigen's fixed-size
+// product (C.noalias() = A * B on Matrix<float, N, N>, stack storage). Both re-read their operands every
+// iteration (DoNotOptimize on the data, ClobberMemory after).
+template <int N>
+void gemm_static_ctorch(benchmark::State& st) {
+  ctorch::Tensor<float, ctorch::Shape<N, N>> a, b;
+  const auto da = make_data(N * N, 1, -1.0f, 1.0f), db = make_data(N * N, 2, -1.0f, 1.0f);
+  std::copy(da.begin(), da.end(), a.data());
+  std::copy(db.begin(), db.end(), b.data());
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(a.data());
+    benchmark::DoNotOptimize(b.data());
+    auto c = ctorch::mm(a, b);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_flops(st, N, N, N);
+}
+
+template <int N>
+void gemm_static_eigen(benchmark::State& st) {
+  using EM = Eigen::Matrix<float, N, N, Eigen::RowMajor>;
+  EM a, b, c;
+  const auto da = make_data(N * N, 1, -1.0f, 1.0f), db = make_data(N * N, 2, -1.0f, 1.0f);
+  std::copy(da.begin(), da.end(), a.data());
+  std::copy(db.begin(), db.end(), b.data());
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(a.data());
+    benchmark::DoNotOptimize(b.data());
+    c.noalias() = a * b;
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_flops(st, N, N, N);
+}
+
+template void gemm_static_ctorch<8>(benchmark::State&);
+template void gemm_static_ctorch<16>(benchmark::State&);
+template void gemm_static_ctorch<32>(benchmark::State&);
+template void gemm_static_eigen<8>(benchmark::State&);
+template void gemm_static_eigen<16>(benchmark::State&);
+template void gemm_static_eigen<32>(benchmark::State&);
 
 }  // namespace bench

@@ -33,13 +33,25 @@ int main(int argc, char** argv) {
   reg("add_16_static/loop", bench::add16_loop, benchmark::kNanosecond);
   reg("add_16_static/torch_add_out", bench::add16_torch_add_out, benchmark::kNanosecond);
   reg("add_16_static/torch_add", bench::add16_torch_add, benchmark::kNanosecond);
-  // SGEMM: N x N x N for N = 64, 256, 1024, and an MNIST-layer shape (64 x 784) x (784 x 128).
+  // SGEMM: static N x N x N for N = 8, 16, 32 (ctorch vs Eigen fixed-size; OpenBLAS on the same sizes),
+  // then N = 64, 256, 1024, 2048 and an MNIST-layer shape (64 x 784) x (784 x 128), Dyn shapes.
+  reg("sgemm_static_8/ctorch", bench::gemm_static_ctorch<8>, benchmark::kNanosecond);
+  reg("sgemm_static_8/eigen", bench::gemm_static_eigen<8>, benchmark::kNanosecond);
+  reg("sgemm_static_16/ctorch", bench::gemm_static_ctorch<16>, benchmark::kNanosecond);
+  reg("sgemm_static_16/eigen", bench::gemm_static_eigen<16>, benchmark::kNanosecond);
+  reg("sgemm_static_32/ctorch", bench::gemm_static_ctorch<32>, benchmark::kNanosecond);
+  reg("sgemm_static_32/eigen", bench::gemm_static_eigen<32>, benchmark::kNanosecond);
   struct G {
     const char* name;
     std::int64_t m, k, n;
   };
+  for (const std::int64_t n : {8, 16, 32}) {
+    const std::string c = "sgemm_static_" + std::to_string(n) + "/";
+    reg(
+        c + "openblas", [n](benchmark::State& st) { bench::gemm_openblas(st, n, n, n, 1); }, benchmark::kNanosecond);
+  }
   for (const G g : {G{"sgemm_64", 64, 64, 64}, G{"sgemm_256", 256, 256, 256}, G{"sgemm_1024", 1024, 1024, 1024},
-                    G{"sgemm_64x784x128", 64, 784, 128}})
+                    G{"sgemm_2048", 2048, 2048, 2048}, G{"sgemm_64x784x128", 64, 784, 128}})
     for (int t : {1, 2}) {
       const std::string c = std::string(g.name) + "_t" + std::to_string(t) + "/";
       reg(c + "ctorch", [g, t](benchmark::State& st) { bench::gemm_ctorch(st, g.m, g.k, g.n, t); });

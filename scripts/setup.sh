@@ -3,7 +3,7 @@
 # (--bench adds the benchmark peers: Google Benchmark, Eigen, OpenBLAS and LibTorch; --example the
 # Fashion-MNIST dataset the main example trains on.)
 set -euo pipefail
-pkgs=(g++ cmake ninja-build libxsimd-dev doctest-dev zlib1g-dev)
+pkgs=(g++ cmake ninja-build libxsimd-dev doctest-dev zlib1g-dev libopenblas-dev)  # OpenBLAS: the CBLAS-route test
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(libbenchmark-dev libeigen3-dev libopenblas-dev libtorch-dev) ;;

@@ -4,6 +4,7 @@
 #include "ops/comparison.hpp"
 #include "ops/creation.hpp"
 #include "ops/inplace.hpp"
+#include "ops/inplace_more.hpp"
 #include "ops/joining.hpp"
 #include "ops/linalg.hpp"
 #include "ops/pointwise.hpp"

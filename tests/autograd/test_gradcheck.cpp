@@ -60,6 +60,7 @@ std::map<std::string, Case> pointwise_cases() {
       {"atan", unary(U1(atan(x)), -2, 2)},
       {"atan2", binary(U2(atan2(a, b)), -1, 1, 0.5, 1)},
       {"cast", unary(U1(cast<double>(x) * 2), -1, 1)},
+      {"type_as", unary(U1(type_as(x, x) * x), -1, 1)},
       {"ceil", unary(U1(ceil(x) * x), 0.2, 0.8)},
       {"clamp", [] {
          return gradcheck([](const auto& x, const auto& lo, const auto& hi) { return Var(clamp(x, lo, hi)); },
@@ -179,6 +180,7 @@ std::map<std::string, Case> view_cases() {
       {"select", v(R1(Var(square(select<1>(x, 2)))))},
       {"narrow", v(R1(Var(square(narrow<2, 2>(x, 1)))))},
       {"diagonal", v(R1(Var(square(diagonal<0, 1, 2>(x)))))},
+      {"view_as", v(R1(Var(square(view_as(x, Tensor<double, Shape<4, 6>>{})))))},
   };
 }
 

@@ -36,20 +36,51 @@ void accumulate(const Var<T, S, D>& v, const E& contribution) {
     assign(buf.view(), buf.view() + contribution);
 }
 
-template <DType T, ShapeType S, Device D, class Fn, class... In>
+// No create_graph form: the node's propagate_graph refuses, naming the op.
+struct no_graph {};
+
+template <DType T, ShapeType S, Device D, class Fn, class GFn, class... In>
 class FnNode final : public VarNode<T, S, D> {
+  static constexpr bool has_graph = !std::is_same_v<GFn, no_graph>;
+
  public:
-  FnNode(const char* name, Tensor<T, S, D> v, Fn fn, const In&... in)
+  FnNode(const char* name, Tensor<T, S, D> v, Fn fn, GFn gfn, const In&... in)
       : VarNode<T, S, D>(std::move(v)), name_(name), inputs_(std::in_place, in...), fn_(std::move(fn)) {
     this->requires_grad = true;
     this->is_leaf = false;
     versions_ = {in.version()...};
+    if constexpr (has_graph)
+      gfn_.emplace(std::move(gfn));
+    else
+      (void)gfn;
   }
   const char* name() const noexcept override { return name_; }
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (inputs_) std::apply([&](const In&... in) { (f(in.node(), ctx), ...); }, *inputs_);
   }
   void propagate() override {
+    check_versions();
+    std::apply([&](const In&... in) { (*fn_)(std::as_const(*this->incoming), std::as_const(this->value), in...); },
+               *inputs_);
+  }
+  // gfn(G, inputs...) with G the arriving gradient as a Var; it calls accumulate_graph per input.
+  void propagate_graph() override {
+    if constexpr (has_graph) {
+      check_versions();
+      const Var<T, S, D> g(this->gin);
+      std::apply([&](const In&... in) { (*gfn_)(g, in...); }, *inputs_);
+    } else {
+      VarNode<T, S, D>::propagate_graph();
+    }
+  }
+  void release_saved() noexcept override {
+    inputs_.reset();
+    fn_.reset();
+    if constexpr (has_graph) gfn_.reset();
+  }
+
+ private:
+  void check_versions() const {
     std::size_t k = 0;
     std::apply(
         [&](const In&... in) {
@@ -60,42 +91,38 @@ class FnNode final : public VarNode<T, S, D> {
                 ++k;
               }(),
               ...);
-          (*fn_)(std::as_const(*this->incoming), std::as_const(this->value), in...);
         },
         *inputs_);
   }
-  void release_saved() noexcept override {
-    inputs_.reset();
-    fn_.reset();
-  }
-
- private:
   const char* name_;
   std::optional<std::tuple<In...>> inputs_;
   std::optional<Fn> fn_;
+  [[no_unique_address]] std::conditional_t<has_graph, std::optional<GFn>, no_graph> gfn_{};
   std::array<std::uint32_t, sizeof...(In)> versions_{};
 };
 
 // ensures: a Var holding `value`; when grad mode is on and an input requires grad, it records a node
-// named `name` whose backward is fn(grad_out, value, inputs...).
-template <DType T, ShapeType S, Device D, class Fn, class... In>
-Var<T, S, D> record(const char* name, Tensor<T, S, D> value, Fn fn, const In&... in) {
+// named `name` whose backward is fn(grad_out, value, inputs...) and whose create_graph backward is
+// gfn(grad_out as a Var, inputs...) (record_graph; with record, create_graph through it throws).
+template <DType T, ShapeType S, Device D, class Fn, class GFn, class... In>
+Var<T, S, D> record_graph(const char* name, Tensor<T, S, D> value, Fn fn, GFn gfn, const In&... in) {
   using VN = VarNode<T, S, D>;
   VN* n;
   if (is_grad_enabled() && (in.requires_grad() || ...))
-    n = new_node<FnNode<T, S, D, Fn, In...>>(name, std::move(value), std::move(fn), in...);
+    n = new_node<FnNode<T, S, D, Fn, GFn, In...>>(name, std::move(value), std::move(fn), std::move(gfn), in...);
   else
     n = new_node<VN>(std::move(value));
   return Var<T, S, D>(n);
 }
+template <DType T, ShapeType S, Device D, class Fn, class... In>
+Var<T, S, D> record(const char* name, Tensor<T, S, D> value, Fn fn, const In&... in) {
+  return record_graph(name, std::move(value), std::move(fn), no_graph{}, in...);
+}
 
-// ensures: v's incoming gradient += g summed over the dims along which v was broadcast to g's shape
-// (the VJP of broadcasting: a bias added to every row gets the column sums).
+// requires: buf's extents broadcast to g's. ensures: buf += g summed over the dims along which buf
+// is broadcast to g's shape (the VJP of broadcasting: a bias added to every row gets the column sums).
 template <class T, class S, class D, class GT, class GS>
-void accumulate_sum_to(const Var<T, S, D>& v, const Tensor<GT, GS, D>& g) {
-  if (!v.requires_grad()) return;
-  bool fresh;
-  auto& buf = grad_buffer(v, fresh);
+void add_sum_to(Tensor<T, S, D>& buf, const Tensor<GT, GS, D>& g) {
   constexpr std::size_t R = GS::rank;
   const auto ext = g.sizes();
   const auto bst = broadcast_strides<R>(buf.sizes(), buf.strides(), ext);
@@ -118,15 +145,30 @@ void accumulate_sum_to(const Var<T, S, D>& v, const Tensor<GT, GS, D>& g) {
   }
 }
 
+// ensures: v's incoming gradient += g summed over the dims along which v was broadcast to g's shape.
+template <class T, class S, class D, class GT, class GS>
+void accumulate_sum_to(const Var<T, S, D>& v, const Tensor<GT, GS, D>& g) {
+  if (!v.requires_grad()) return;
+  bool fresh;
+  add_sum_to(grad_buffer(v, fresh), g);
+}
+
+template <class T, class S, class D, class F, class SG>
+Var<T, S, D> view_scatter(const char* name, const Var<T, SG, D>& g, const Dims<S>& in_dims, F f);
+template <class T, class S, class D>
+void accumulate_graph(const Var<T, S, D>& v, const Var<T, S, D>& c);  // graph.hpp
+
 // A view op on a Var (transpose, select, reshape, ...): the value is copied out (a Var owns its value),
-// and the VJP adds the gradient back through the same view of the input's gradient buffer.
+// and the VJP adds the gradient back through the same view of the input's gradient buffer (under
+// create_graph, the recorded view_scatter, whose own VJP is this view again).
 // requires: f maps a TensorView to a view that does not overlap itself (not expand or unfold).
 template <class T, class S, class D, class F>
 auto view_op(const char* name, const Var<T, S, D>& v, F f) {
   auto out_view = f(v.value().view());
   using OV = decltype(out_view);
-  Tensor<T, typename OV::shape_type, D> out(out_view);
-  return record(
+  using SO = typename OV::shape_type;
+  Tensor<T, SO, D> out(out_view);
+  return record_graph(
       name, std::move(out),
       [f](const auto& g, const auto&, const Var<T, S, D>& in) {
         if (!in.requires_grad()) return;
@@ -135,7 +177,22 @@ auto view_op(const char* name, const Var<T, S, D>& v, F f) {
         auto bv = f(buf.view());
         assign(bv, bv + g);
       },
+      [f, name](const Var<T, SO, D>& g, const Var<T, S, D>& in) {
+        accumulate_graph(in, view_scatter(name, g, in.dims(), f));
+      },
       v);
+}
+
+// ensures: zeros of extents in_dims with g added through the view f (the VJP of view_op), recorded.
+template <class T, class S, class D, class F, class SG>
+Var<T, S, D> view_scatter(const char* name, const Var<T, SG, D>& g, const Dims<S>& in_dims, F f) {
+  Tensor<T, S, D> out(in_dims);
+  auto ov = f(out.view());
+  assign(ov, ov + g.value());
+  return record_graph(
+      "ViewScatterBackward", std::move(out),
+      [f](const auto& h, const auto&, const Var<T, SG, D>& gv) { accumulate(gv, f(h.view())); },
+      [f, name](const Var<T, S, D>& h, const Var<T, SG, D>& gv) { accumulate_graph(gv, view_op(name, h, f)); }, g);
 }
 
 // An op with operands A... records a node when any operand depends on a Var.
@@ -175,10 +232,14 @@ auto apply(F f, const X&... x) {
     } else {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (accumulate(in, std::get<I>(grads)), ...);
-      }(std::index_sequence_for<X...>{});
+      }
+      (std::index_sequence_for<X...>{});
     }
   };
   return record("CustomFunctionBackward", std::move(out), std::move(fn), x...);
 }
 
 }  // namespace ctorch::autograd
+
+// The create_graph machinery (FusedNode::propagate_graph, recorded broadcasts) needs everything above.
+#include "graph.hpp"

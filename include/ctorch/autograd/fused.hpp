@@ -53,7 +53,9 @@ constexpr std::array<std::size_t, sizeof...(E)> var_offsets() {
 template <class Op, std::size_t I, class V, class Seq>
 inline constexpr bool has_derivative_v = false;
 template <class Op, std::size_t I, class V, std::size_t... J>
-  requires requires(V v) { Op::template d<I>(v, (void(J), v)...); }
+requires requires(V v) {
+  Op::template d<I>(v, (void(J), v)...);
+}
 inline constexpr bool has_derivative_v<Op, I, V, std::index_sequence<J...>> = true;
 template <class Op, std::size_t I, class V, std::size_t N>
 concept has_derivative = has_derivative_v<Op, I, V, std::make_index_sequence<N>>;
@@ -116,13 +118,16 @@ void fill(Vals<M, MapEval<Op, E...>>& v, const MapEval<Op, E...>& ev, const Acc&
       v.y = Op::packet(std::get<I>(v.kids).y...);
     else
       v.y = Op::apply(std::get<I>(v.kids).y...);
-  }(std::index_sequence_for<E...>{});
+  }
+  (std::index_sequence_for<E...>{});
 }
 
 template <class V, class X>
 V cvt(const X& x) {
-  if constexpr (std::is_same_v<X, V>) return x;
-  else return static_cast<V>(x);
+  if constexpr (std::is_same_v<X, V>)
+    return x;
+  else
+    return static_cast<V>(x);
 }
 
 // ---- the chain rule, top-down ---------------------------------------------------------------------
@@ -140,7 +145,7 @@ void back(const Vals<M, MapEval<Op, E...>>& v, const G& g, Sink& sink) {
       (
           [&] {
             using Ei = std::tuple_element_t<I, std::tuple<E...>>;
-            if constexpr (nvar<Ei> > 0) {
+            if constexpr (nvar < Ei >> 0) {
               static_assert(has_derivative<Op, I, V, sizeof...(E)>,
                             "ctorch: backward: this op is not differentiable with respect to this operand (the "
                             "op is has_derivative's first argument); compute it under no_grad or on detach()ed "
@@ -150,7 +155,8 @@ void back(const Vals<M, MapEval<Op, E...>>& v, const G& g, Sink& sink) {
             }
           }(),
           ...);
-    }(std::index_sequence_for<E...>{});
+    }
+    (std::index_sequence_for<E...>{});
   }
 }
 
@@ -185,8 +191,9 @@ inline constexpr bool packet_ok = [] {
   if constexpr (!cpu::vectorizable<EV> || !std::is_same_v<typename EV::value_type, T>) {
     return false;
   } else {
-    return []<class... L>(std::tuple<L...>*) { return (std::is_same_v<L, T> && ...); }(
-        static_cast<typename var_types<EV>::type*>(nullptr));
+    return []<class... L>(std::tuple<L...>*) {
+      return (std::is_same_v<L, T> && ...);
+    }(static_cast<typename var_types<EV>::type*>(nullptr));
   }
 }();
 
@@ -279,7 +286,8 @@ struct owned<Map<Op, A...>> {
   static type make(const Map<Op, A...>& m) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return type(typename owned<A>::type(owned<A>::make(m.template arg<I>()))...);
-    }(std::index_sequence_for<A...>{});
+    }
+    (std::index_sequence_for<A...>{});
   }
 };
 
@@ -309,16 +317,21 @@ class FusedNode final : public VarNode<T, S, D> {
     if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });
   }
   void propagate() override {
+    check_versions();
+    fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
+  }
+  // The same chain rule over recorded Vars (autograd/graph.hpp).
+  void propagate_graph() override;
+  void release_saved() noexcept override { expr_.reset(); }
+
+ private:
+  void check_versions() const {
     std::size_t p = 0;
     detail::for_each_var(*expr_, [&](auto* n) {
       if (n->version != versions_[p]) throw autograd_error(detail::version_message(n->version, versions_[p]));
       ++p;
     });
-    fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
   }
-  void release_saved() noexcept override { expr_.reset(); }
-
- private:
   std::optional<E> expr_;
   std::array<std::uint32_t, N> versions_{};
 };
@@ -329,8 +342,8 @@ namespace ctorch {
 
 template <DType T, ShapeType S, Device D>
 template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var<T, S, D>> && !is_tensor_v<std::remove_cvref_t<E>>)
-Var<T, S, D>::Var(const E& e) {
+requires(!std::is_same_v<std::remove_cvref_t<E>, Var<T, S, D>> &&
+         !is_tensor_v<std::remove_cvref_t<E>>) Var<T, S, D>::Var(const E& e) {
   tensor_type v(e);
   if constexpr (autograd::detail::has_var<E>) {
     bool track = false;
@@ -349,3 +362,6 @@ Var<T, S, D>::Var(const E& e) {
 }
 
 }  // namespace ctorch
+
+// Record (function.hpp) and the create_graph pass (graph.hpp, included at its end) build on FusedNode.
+#include "function.hpp"

@@ -34,9 +34,12 @@ inline std::uint64_t next_seq() noexcept {
 }  // namespace detail
 
 // What a backward pass is doing: backward() accumulates into leaves' .grad; grad() only captures.
+// create_graph: the gradients are themselves Vars, built with recorded operations (propagate_graph),
+// so they can be differentiated again (second derivatives, gradient penalties).
 struct BackwardMode {
   bool retain_graph = false;
   bool accumulate = true;
+  bool create_graph = false;
 };
 
 class Node {
@@ -61,6 +64,17 @@ class Node {
   virtual void for_each_input(void (*f)(Node*, void*), void* ctx) const { (void)f, (void)ctx; }
   // Turns the gradient that arrived here into contributions to the inputs' incoming gradients.
   virtual void propagate() {}
+  // The create_graph form of propagate: the arriving gradient is a Var (VarNode::gin) and the
+  // contributions are recorded Var operations, so the result is differentiable. An op without it
+  // refuses rather than return a gradient that silently has no graph.
+  virtual void propagate_graph() {
+    const char* n = name();
+    throw autograd_error(std::string("ctorch: backward: create_graph is not supported through ") +
+                         (n ? n : "this node") + " yet");
+  }
+  virtual bool has_incoming_graph() const noexcept = 0;
+  virtual bool has_hooks() const noexcept = 0;
+  virtual void finish_graph(const BackwardMode& mode) = 0;
   // Drops saved values and input edges (backward without retain_graph).
   virtual void release_saved() noexcept {}
   virtual bool has_incoming() const noexcept = 0;
@@ -108,12 +122,20 @@ class VarNode : public Node {
  public:
   using tensor_type = Tensor<T, S, D>;
   explicit VarNode(tensor_type v) noexcept : value(std::move(v)) {}
+  ~VarNode() override {
+    if (gin) gin->release();
+    if (captured_graph) captured_graph->release();
+  }
 
   tensor_type value;
   std::optional<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
   std::optional<tensor_type> incoming;  // the gradient summed so far in this backward pass
   std::optional<tensor_type> captured;  // the result of autograd::grad() for this node
   std::vector<std::function<void(tensor_type&)>> hooks;
+  // create_graph pass: the gradient summed so far, a node of the new graph (a Var's node, retained),
+  // and the result of autograd::grad(..., {.create_graph = true}) for this node.
+  VarNode* gin = nullptr;
+  VarNode* captured_graph = nullptr;
 
   // The buffer contributions are added into (zero-filled on first use).
   tensor_type& incoming_buffer() {
@@ -142,7 +164,35 @@ class VarNode : public Node {
     }
     incoming.reset();
   }
-  void drop_incoming() noexcept override { incoming.reset(); }
+  void drop_incoming() noexcept override {
+    incoming.reset();
+    if (gin) std::exchange(gin, nullptr)->release();
+  }
+
+  bool has_incoming_graph() const noexcept override { return gin != nullptr; }
+  bool has_hooks() const noexcept override { return !hooks.empty(); }
+  // As finish, with the gradient a Var: captured nodes keep it (with its graph); a .grad (a Tensor)
+  // receives its value.
+  void finish_graph(const BackwardMode& mode) override {
+    if (captures) {
+      if (captured_graph) captured_graph->release();
+      captured_graph = std::exchange(gin, nullptr);
+      return;
+    }
+    if (is_leaf ? mode.accumulate : retains_grad) {
+      if (!grad) {
+        grad.emplace(gin->value);
+      } else {
+        auto g = grad->view();
+        const auto in = gin->value.view();
+        const auto n = g.numel();
+        T* gp = g.data();
+        const T* ip = in.data();
+        for (index_t i = 0; i < n; ++i) gp[i] += ip[i];
+      }
+    }
+    std::exchange(gin, nullptr)->release();
+  }
 };
 
 namespace detail {
@@ -172,7 +222,8 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
   auto& st = detail::engine_state();
   if (!st.order.empty()) {
     root->drop_incoming();
-    throw autograd_error("ctorch: backward: called from inside a backward pass (a hook or a custom backward); this is not supported");
+    throw autograd_error(
+        "ctorch: backward: called from inside a backward pass (a hook or a custom backward); this is not supported");
   }
   const std::uint64_t epoch = ++st.epoch;
   st.stack.clear();
@@ -211,6 +262,25 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
       order.swap(tmp);  // keep the capacity for the next pass
     }
   } cleanup{st.order};
+  if (mode.create_graph) {
+    // The gradients are built with recorded operations, whatever the caller's grad mode.
+    set_grad_enabled on(true);
+    for (Node* n : st.order) {
+      if (!n->has_incoming_graph()) continue;
+      if (n->has_hooks())
+        throw autograd_error("ctorch: backward: tensor hooks are not supported with create_graph yet");
+      if (!n->is_leaf) {
+        if (n->freed) throw autograd_error(detail::freed_message());
+        n->propagate_graph();
+        if (!mode.retain_graph) {
+          n->release_saved();
+          n->freed = true;
+        }
+      }
+      n->finish_graph(mode);
+    }
+    return;
+  }
   for (Node* n : st.order) {
     if (!n->has_incoming()) continue;
     n->run_hooks();

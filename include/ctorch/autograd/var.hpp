@@ -71,7 +71,7 @@ inline constexpr bool vectorizable<VarLeafEval<T, R>> = has_batch<T>;
 }
 
 template <DType T, ShapeType S, Device D>
-class Var : public expr_base {
+class Var : public expr_base, public VarMethods<Var<T, S, D>> {
  public:
   using value_type = T;
   using shape_type = S;

@@ -204,5 +204,12 @@ inline Generator& manual_seed(std::uint64_t seed) { return default_generator().m
 inline std::uint64_t seed() { return default_generator().seed(); }
 // torch.initial_seed: the default generator's seed.
 inline std::uint64_t initial_seed() { return default_generator().initial_seed(); }
+// torch.get_rng_state: the default generator's state, PyTorch's byte layout (see Generator::get_state).
+// torch returns it as a uint8 tensor; ctorch has no uint8 dtype, so it is a vector of bytes.
+inline std::vector<std::uint8_t> get_rng_state() { return default_generator().get_state(); }
+// torch.set_rng_state. requires: a state from get_rng_state (or torch's); value_error otherwise.
+// ensures: the default generator continues exactly as it did after that get_rng_state.
+inline void set_rng_state(std::span<const std::uint8_t> state) { default_generator().set_state(state); }
+inline void set_rng_state(const std::vector<std::uint8_t>& state) { default_generator().set_state(state); }
 
 }  // namespace ctorch

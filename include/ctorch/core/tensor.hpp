@@ -31,7 +31,7 @@ template <class T, std::size_t R>
 using nested_list_t = typename detail::nested_list<T, R>::type;
 
 template <DType T, ShapeType S, Device D = Cpu>
-class Tensor : public expr_base {
+class Tensor : public expr_base, public TensorMethods<Tensor<T, S, D>> {
  public:
   using value_type = T;
   using element_type = T;
@@ -62,7 +62,7 @@ class Tensor : public expr_base {
     std::array<index_t, rank> ext{};
     bool seen[rank]{};
     std::vector<T> flat;
-    flatten(values, ext, seen, flat, 0);
+    flatten_list(values, ext, seen, flat, 0);
     dims_ = Dims<S>::from_array(ext, "tensor (initializer list)");
     storage_ = Storage<T, D>(flat.size());
     // std::vector<bool> has no data(): go through a plain buffer.
@@ -112,6 +112,8 @@ class Tensor : public expr_base {
   const_view_type view() const noexcept {
     return const_view_type(storage_.data(), dims_, contiguous_strides(dims_.array()));
   }
+  // t.view() is the whole tensor as a view; t.view<2, -1>() and t.view<Shape<...>>(n) are the view op.
+  using TensorMethods<Tensor>::view;
   operator view_type() noexcept { return view(); }
   operator const_view_type() const noexcept { return view(); }
 
@@ -125,6 +127,9 @@ class Tensor : public expr_base {
   index_t numel() const { return dims_.numel(); }
   static constexpr std::size_t dim() noexcept { return rank; }
   static constexpr bool is_contiguous() noexcept { return true; }
+  // Tensor.storage_offset: an owning tensor starts at its storage. (A TensorView holds a pointer, not the
+  // storage it was cut from, so it has none.)
+  static constexpr index_t storage_offset() noexcept { return 0; }
 
   template <class... I>
   requires(sizeof...(I) == rank && (std::is_integral_v<I> && ...)) T& operator()(I... i) { return view()(i...); }
@@ -159,6 +164,17 @@ class Tensor : public expr_base {
     }
   }
 
+  // Tensor.cpu() and Tensor.cuda(): to<Cpu>() and to<Cuda>(), copies (PyTorch returns the tensor itself when
+  // it is already there; a value-semantics Tensor returns an equal copy). requires: for cuda(), <ctorch/cuda.hpp>.
+  template <Device U = Cpu>
+  auto cpu() const {
+    return to<U>();
+  }
+  template <Device U = Cuda>
+  auto cuda() const {
+    return to<U>();
+  }
+
   // Host copy of the elements in row-major order.
   std::vector<T> tolist() const {
     std::unique_ptr<T[]> buf(new T[storage_.size()]);  // std::vector<bool> has no data()
@@ -191,7 +207,8 @@ class Tensor : public expr_base {
   }
 
   template <class L>
-  static void flatten(const L& l, std::array<index_t, rank>& ext, bool* seen, std::vector<T>& flat, std::size_t d) {
+  static void flatten_list(const L& l, std::array<index_t, rank>& ext, bool* seen, std::vector<T>& flat,
+                           std::size_t d) {
     const auto n = static_cast<index_t>(l.size());
     if (!seen[d]) {
       ext[d] = n;
@@ -203,7 +220,7 @@ class Tensor : public expr_base {
     if constexpr (std::is_same_v<L, std::initializer_list<T>>) {
       flat.insert(flat.end(), l.begin(), l.end());
     } else {
-      for (const auto& sub : l) flatten(sub, ext, seen, flat, d + 1);
+      for (const auto& sub : l) flatten_list(sub, ext, seen, flat, d + 1);
       // An empty list leaves deeper extents unknown: they are 0 elements anyway.
       if (n == 0)
         for (std::size_t k = d + 1; k < rank; ++k)

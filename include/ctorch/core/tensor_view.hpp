@@ -11,12 +11,13 @@
 #include "concepts.hpp"
 #include "device.hpp"
 #include "dtype.hpp"
+#include "methods.hpp"
 #include "shape.hpp"
 
 namespace ctorch {
 
 template <class T, ShapeType S, Device D = Cpu>
-class TensorView : public expr_base {
+class TensorView : public expr_base, public ViewMethods<TensorView<T, S, D>> {
   static_assert(DType<std::remove_const_t<T>>, "ctorch: a tensor's dtype is float, double, int32, int64 or bool");
 
  public:
@@ -78,6 +79,15 @@ class TensorView : public expr_base {
     assign(*this, v);  // found by ADL in eval/assign.hpp
     return *this;
   }
+  TensorView& zero_()
+    requires(!std::is_const_v<T>)
+  {
+    return fill_(value_type(0));
+  }
+
+  // v.view() is the view itself (as Tensor::view() is the whole tensor); v.view<2, -1>() is the view op.
+  using ViewMethods<TensorView>::view;
+  TensorView view() const noexcept { return *this; }
 
   CTORCH_HD T* data() const noexcept { return ptr_; }
   CTORCH_HD const Dims<S>& dims() const noexcept { return dims_; }

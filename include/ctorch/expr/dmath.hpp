@@ -27,17 +27,29 @@ struct elem<xsimd::batch<T, A>> {
   using type = T;
 };
 
+// A value type that records operations (autograd's create_graph pass, autograd/graph.hpp) marks
+// itself with V::dm_recorded and supplies the functions below as static members V::dm_<name>, so the
+// same `d` also builds a differentiable derivative.
+template <class V>
+concept recorded = requires {
+  typename V::dm_recorded;
+};
+
 // The constant c in the type of V (a scalar or a batch of its element type).
 template <class V>
 V k(double c) {
   return V(static_cast<typename elem<V>::type>(c));
 }
 
-#define CTORCH_DM_UNARY(fn)                             \
-  template <class V>                                    \
-  V fn(const V& x) {                                    \
-    if constexpr (is_batch<V>) return xsimd::fn(x);     \
-    else return std::fn(x);                             \
+#define CTORCH_DM_UNARY(fn)         \
+  template <class V>                \
+  V fn(const V& x) {                \
+    if constexpr (is_batch<V>)      \
+      return xsimd::fn(x);          \
+    else if constexpr (recorded<V>) \
+      return V::dm_##fn(x);         \
+    else                            \
+      return std::fn(x);            \
   }
 CTORCH_DM_UNARY(exp)
 CTORCH_DM_UNARY(log)
@@ -52,15 +64,23 @@ CTORCH_DM_UNARY(abs)
 
 template <class V>
 V pow(const V& x, const V& e) {
-  if constexpr (is_batch<V>) return xsimd::pow(x, e);
-  else return std::pow(x, e);
+  if constexpr (is_batch<V>)
+    return xsimd::pow(x, e);
+  else if constexpr (recorded<V>)
+    return V::dm_pow(x, e);
+  else
+    return std::pow(x, e);
 }
 
 // c ? a : b, elementwise; c is a comparison of Vs.
 template <class C, class V>
 V where(const C& c, const V& a, const V& b) {
-  if constexpr (is_batch<V>) return xsimd::select(c, a, b);
-  else return c ? a : b;
+  if constexpr (is_batch<V>)
+    return xsimd::select(c, a, b);
+  else if constexpr (recorded<V>)
+    return V::dm_where(c, a, b);
+  else
+    return c ? a : b;
 }
 
 // -1, 0 or 1 (0 at 0 and for NaN, like torch.sign's derivative uses for abs).

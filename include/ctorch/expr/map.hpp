@@ -80,7 +80,7 @@ template <class TD, class A>
 using capture_t = decltype(capture<TD>(std::declval<A>()));
 
 template <class Op, class... A>
-struct Map : expr_base {
+struct Map : expr_base, ExprMethods<Map<Op, A...>> {
   using value_type = typename Op::template result_t<typename A::value_type...>;
   using shape_type = broadcast_shape_t<Op, typename A::shape_type...>;
   using device_type = typename decltype((detail::device_acc_t<Op, void>{} | ... |

@@ -8,4 +8,5 @@
 #include "creation/linspace.hpp"
 #include "creation/logspace.hpp"
 #include "creation/ones.hpp"
+#include "creation/range.hpp"
 #include "creation/zeros.hpp"

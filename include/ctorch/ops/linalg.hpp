@@ -1,16 +1,24 @@
-// ctorch/ops/linalg.hpp: the products (mm, matmul, mv, dot, bmm, addmm) over ctorch's own GEMM.
+// ctorch/ops/linalg.hpp: the products (mm, matmul, mv, dot, bmm, outer/ger, addmm, addmv, addr, addbmm,
+// baddbmm) over ctorch's own GEMM.
 #pragma once
+#include "linalg/add_inplace.hpp"
+#include "linalg/addbmm.hpp"
 #include "linalg/addmm.hpp"
+#include "linalg/addmv.hpp"
+#include "linalg/addr.hpp"
+#include "linalg/baddbmm.hpp"
 #include "linalg/bmm.hpp"
 #include "linalg/dot.hpp"
 #include "linalg/matmul.hpp"
 #include "linalg/mm.hpp"
 #include "linalg/mv.hpp"
+#include "linalg/outer.hpp"
 // Factorizations and solvers (LAPACK's roles, ctorch's own kernels in linalg/lapack_kernels.hpp).
 #include "linalg/cholesky.hpp"
 #include "linalg/cholesky_inverse.hpp"
 #include "linalg/cholesky_solve.hpp"
 #include "linalg/det.hpp"
+#include "linalg/eig.hpp"
 #include "linalg/eigh.hpp"
 #include "linalg/geqrf.hpp"
 #include "linalg/inverse.hpp"

@@ -9,6 +9,7 @@
 #include "pointwise/atan.hpp"
 #include "pointwise/atan2.hpp"
 #include "pointwise/cast.hpp"
+#include "pointwise/type_as.hpp"
 #include "pointwise/ceil.hpp"
 #include "pointwise/clamp.hpp"
 #include "pointwise/cos.hpp"

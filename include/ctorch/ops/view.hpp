@@ -14,4 +14,5 @@
 #include "view/unfold.hpp"
 #include "view/unsqueeze.hpp"
 #include "view/view.hpp"
+#include "view/view_as.hpp"
 #include "view/unflatten.hpp"

@@ -276,6 +276,14 @@ TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-def
   CHECK(linalg::matrix_rank(z).item() == 3);
   CHECK(linalg::matrix_rank(low).item() == 10);
   svd_identity(DM<double>(6, 4), 10, "zero matrix");
+  // A singular value far below rounding level (its squared norm underflows, so no rotation touches its
+  // column): its column of U is completed orthogonally, not normalised from rounding noise.
+  DM<double> under(2, 2);
+  under(0, 0) = 1, under(0, 1) = 1e-170;
+  svd_identity(under, 10, "underflowing singular value");
+  DM<double> under3(3, 3);
+  under3(0, 0) = 2, under3(1, 1) = 1, under3(0, 2) = 1e-200, under3(1, 2) = 3e-200;
+  svd_identity(under3, 10, "underflowing singular value, 3 x 3");
   // Huge and tiny scales: no overflow or underflow in the squared norms.
   const DM<double> big = a * 1e300;
   CHECK(std::abs(linalg::svdvals(big)(0) / 1e300 - 1.0) <= 1e-13);

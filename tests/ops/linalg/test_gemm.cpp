@@ -73,9 +73,9 @@ void check_mat(const T* got, const Mat& want, index_t K, double scale, const std
 struct Size {
   index_t M, N, K;
 };
-const Size kSizes[] = {{1, 1, 1},     {7, 15, 17},   {17, 7, 15},   {63, 65, 257}, {65, 63, 7},  {255, 257, 65},
-                       {257, 17, 255}, {1, 257, 65},  {65, 1, 257},  {600, 3, 40},  {3, 600, 40}, {14, 32, 256},
-                       {15, 33, 257},  {29, 65, 513}, {520, 70, 300}};
+const Size kSizes[] = {{1, 1, 1},      {7, 15, 17},    {17, 7, 15},   {63, 65, 257}, {65, 63, 7},
+                       {255, 257, 65}, {257, 17, 255}, {1, 257, 65},  {65, 1, 257},  {600, 3, 40},
+                       {3, 600, 40},   {14, 32, 256},  {15, 33, 257}, {29, 65, 513}, {520, 70, 300}};
 
 template <class T>
 void run_mm_sizes(int threads) {
@@ -96,8 +96,8 @@ void run_mm_sizes(int threads) {
         REQUIRE(c.size(0) == sz.M);
         REQUIRE(c.size(1) == sz.N);
         check_mat(c.data(), ref_mm(va, vb), sz.K, 1.0,
-                  "mm " + std::to_string(sz.M) + "x" + std::to_string(sz.K) + "x" + std::to_string(sz.N) +
-                      " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) + " threads=" + std::to_string(threads));
+                  "mm " + std::to_string(sz.M) + "x" + std::to_string(sz.K) + "x" + std::to_string(sz.N) + " ta=" +
+                      std::to_string(ta) + " tb=" + std::to_string(tb) + " threads=" + std::to_string(threads));
       }
   }
 }
@@ -130,6 +130,48 @@ TEST_CASE("linalg: mm with static shapes, static result shape, transposed static
   check_mat(e.data(), ref_mm(d.view(), transpose<0, 1>(bt)), 17, 1.0, "mixed mm");
 }
 
+// Every static size runs through linalg::gemm_static (contiguous operands, M N K <= 32^3): packet and
+// scalar columns, full and partial row tiles, one and several column blocks; addmm gives it alpha and beta.
+template <class T, index_t M, index_t N, index_t K>
+void check_static_product() {
+  static_assert(linalg::static_gemm_applies<M, N, K>);
+  Tensor<T, Shape<M, K>> a;
+  Tensor<T, Shape<K, N>> b;
+  Tensor<T, Shape<M, N>> in;
+  fill_random(a, std::uint64_t(M * 1000 + K));
+  fill_random(b, std::uint64_t(N * 1000 + K + 7));
+  fill_random(in, std::uint64_t(M + N));
+  const std::string what = std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
+  const auto c = mm(a, b);
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(c)>, Tensor<T, Shape<M, N>>>);
+  const Mat want = ref_mm(a.view(), b.view());
+  check_mat(c.data(), want, K, 1.0, "static mm " + what);
+  const auto d = addmm(in, a, b, 0.5, -2.0);
+  Mat want_d = want;
+  for (index_t i = 0; i < M * N; ++i) want_d[std::size_t(i)] = -2.0L * want[std::size_t(i)] + 0.5L * in.data()[i];
+  check_mat(d.data(), want_d, K, 3.0, "static addmm " + what);
+}
+
+TEST_CASE("linalg: small static products (the unpacked kernel) at awkward sizes, float and double") {
+  check_static_product<float, 1, 1, 1>();
+  check_static_product<float, 8, 8, 8>();
+  check_static_product<float, 16, 16, 16>();
+  check_static_product<float, 32, 32, 32>();
+  check_static_product<float, 7, 17, 15>();
+  check_static_product<float, 13, 40, 3>();
+  check_static_product<float, 3, 100, 9>();
+  check_static_product<float, 25, 5, 30>();
+  check_static_product<double, 8, 8, 8>();
+  check_static_product<double, 17, 31, 9>();
+  check_static_product<double, 32, 20, 16>();
+  // A transposed static operand is not contiguous: it takes the packed path and agrees.
+  Tensor<float, Shape<16, 16>> a, bt;
+  fill_random(a, 5);
+  fill_random(bt, 6);
+  const auto c = mm(a, transpose<0, 1>(bt));
+  check_mat(c.data(), ref_mm(a.view(), transpose<0, 1>(bt)), 16, 1.0, "static mm, transposed b");
+}
+
 TEST_CASE("linalg: lazy operands are evaluated first") {
   Tensor<double, Shape<Dyn, Dyn>> a(33, 70), b(70, 40);
   fill_random(a, 4);
@@ -148,12 +190,10 @@ TEST_CASE("linalg: mv, dot, matmul ranks 1..3, bmm") {
   fill_random(w, 8);
   const auto av = a.view();
   auto col = [](const auto& x) {  // a vector as a K x 1 view
-    return TensorView<const float, Shape<Dyn, Dyn>>(x.data(), Dims<Shape<Dyn, Dyn>>(x.size(0), 1),
-                                                     {x.stride(0), 1});
+    return TensorView<const float, Shape<Dyn, Dyn>>(x.data(), Dims<Shape<Dyn, Dyn>>(x.size(0), 1), {x.stride(0), 1});
   };
   auto row = [](const auto& x) {
-    return TensorView<const float, Shape<Dyn, Dyn>>(x.data(), Dims<Shape<Dyn, Dyn>>(1, x.size(0)),
-                                                    {0, x.stride(0)});
+    return TensorView<const float, Shape<Dyn, Dyn>>(x.data(), Dims<Shape<Dyn, Dyn>>(1, x.size(0)), {0, x.stride(0)});
   };
   const auto y = mv(a, v);
   static_assert(std::is_same_v<typename decltype(y)::shape_type, Shape<Dyn>>);
@@ -182,10 +222,10 @@ TEST_CASE("linalg: mv, dot, matmul ranks 1..3, bmm") {
   const auto c4 = matmul(v, bb);  // [130] x [3, 130, 50] -> [3, 50]
   static_assert(std::is_same_v<typename decltype(c4)::shape_type, Shape<Dyn, Dyn>>);
   for (index_t i = 0; i < 3; ++i) {
-    auto sa = TensorView<const float, Shape<Dyn, Dyn>>(ba.data() + i * 70 * 130, Dims<Shape<Dyn, Dyn>>(70, 130),
-                                                        {130, 1});
-    auto sb = TensorView<const float, Shape<Dyn, Dyn>>(bb.data() + i * 130 * 50, Dims<Shape<Dyn, Dyn>>(130, 50),
-                                                        {50, 1});
+    auto sa =
+        TensorView<const float, Shape<Dyn, Dyn>>(ba.data() + i * 70 * 130, Dims<Shape<Dyn, Dyn>>(70, 130), {130, 1});
+    auto sb =
+        TensorView<const float, Shape<Dyn, Dyn>>(bb.data() + i * 130 * 50, Dims<Shape<Dyn, Dyn>>(130, 50), {50, 1});
     auto s1 = TensorView<const float, Shape<Dyn, Dyn>>(b1.data(), Dims<Shape<Dyn, Dyn>>(130, 50), {50, 1});
     check_mat(c.data() + i * 70 * 50, ref_mm(sa, sb), 130, 1.0, "bmm batch " + std::to_string(i));
     check_mat(c2.data() + i * 70 * 50, ref_mm(sa, b.view()), 130, 1.0, "matmul 3d 2d " + std::to_string(i));
@@ -203,7 +243,8 @@ TEST_CASE("linalg: addmm with broadcast input, beta and alpha; beta = 0 ignores 
   const auto c = addmm(in, a, b, 0.5, 2.0);
   auto want = ref_mm(a.view(), b.view());
   for (index_t i = 0; i < 40; ++i)
-    for (index_t j = 0; j < 70; ++j) want[std::size_t(i * 70 + j)] = 2.0L * want[std::size_t(i * 70 + j)] + 0.5L * in(j);
+    for (index_t j = 0; j < 70; ++j)
+      want[std::size_t(i * 70 + j)] = 2.0L * want[std::size_t(i * 70 + j)] + 0.5L * in(j);
   check_mat(c.data(), want, 90, 3.0, "addmm");
   Tensor<double, Shape<Dyn, Dyn>> nan_in(40, 70);
   nan_in.fill_(std::numeric_limits<double>::quiet_NaN());

@@ -12,15 +12,28 @@
 // An epilogue (gemm_ep) applies a per-column function to each finished element while the tile is still in
 // registers: nn::Linear's bias + activation cost no second pass over the output.
 //
+// With CTORCH_CBLAS defined to 1 (CMake: -DCTORCH_CBLAS=ON, which finds and links a BLAS), products of at
+// least detail::cblas_min_work multiply-adds whose operands each have a unit stride go to cblas_sgemm /
+// cblas_dgemm instead (for users who have MKL). CTORCH_CBLAS_HEADER names the header (default <cblas.h>;
+// MKL: <mkl_cblas.h>).
+//
 // requires: A is M x K, B is K x N, C is M x N, addressed as X[i * rs + j * cs]; C does not alias A or
 // B. ensures: C = alpha * A B + beta * C; with beta == 0, C is not read (NaN in C does not propagate).
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
 #include <new>
 #include <type_traits>
+
+#if defined(CTORCH_CBLAS) && CTORCH_CBLAS
+#ifndef CTORCH_CBLAS_HEADER
+#define CTORCH_CBLAS_HEADER <cblas.h>
+#endif
+#include CTORCH_CBLAS_HEADER
+#endif
 
 #include "../../core/config.hpp"
 #include "../../core/packet_fma.hpp"
@@ -59,7 +72,7 @@ struct gemm_params {
   static constexpr int NR = 2 * W;
   static constexpr index_t KC = 256;  // B sliver in L1
   static constexpr index_t MC =
-      std::max<index_t>(MR, (512 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in L2
+      std::max<index_t>(MR, (256 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in half of L2
   static constexpr index_t NC = 4096;                                             // B slab in L3
 };
 
@@ -226,6 +239,53 @@ void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rs
     }
 }
 
+// ---- the external CBLAS route (CTORCH_CBLAS) ---------------------------------------------------------
+// Below this many multiply-adds ctorch's own kernels win (no library call, no BLAS thread start-up).
+inline constexpr double cblas_min_work = double(1 << 21);
+
+// How many products went to CBLAS (tests check the route is taken).
+inline std::atomic<long>& cblas_calls() {
+  static std::atomic<long> n{0};
+  return n;
+}
+
+// One operand in CBLAS's row-major terms: not transposed with leading dim rs (cs == 1), or transposed with
+// leading dim cs (rs == 1). false when neither stride is 1 or the leading dim is too small for BLAS.
+struct cblas_operand {
+  bool ok, trans;
+  index_t ld;
+  static cblas_operand make(index_t rows, index_t cols, index_t rs, index_t cs) {
+    if (cs == 1 && rs >= std::max<index_t>(1, cols)) return {true, false, rs};
+    if (rs == 1 && cs >= std::max<index_t>(1, rows)) return {true, true, cs};
+    return {false, false, 0};
+  }
+};
+
+// C = alpha * A B + beta * C through CBLAS when it is enabled and applies; false when ctorch must do it.
+template <class T>
+bool cblas_gemm([[maybe_unused]] index_t M, [[maybe_unused]] index_t N, [[maybe_unused]] index_t K,
+                [[maybe_unused]] T alpha, [[maybe_unused]] const T* a, [[maybe_unused]] index_t rsa,
+                [[maybe_unused]] index_t csa, [[maybe_unused]] const T* b, [[maybe_unused]] index_t rsb,
+                [[maybe_unused]] index_t csb, [[maybe_unused]] T beta, [[maybe_unused]] T* c,
+                [[maybe_unused]] index_t rsc, [[maybe_unused]] index_t csc) {
+#if defined(CTORCH_CBLAS) && CTORCH_CBLAS
+  constexpr index_t int_max = 2147483647;  // CBLAS takes int dims
+  if (double(M) * double(N) * double(K) < cblas_min_work || std::max({M, N, K, rsa, csa, rsb, csb, rsc}) > int_max)
+    return false;
+  const cblas_operand oa = cblas_operand::make(M, K, rsa, csa), ob = cblas_operand::make(K, N, rsb, csb);
+  if (!oa.ok || !ob.ok || csc != 1 || rsc < N) return false;
+  const auto ta = oa.trans ? CblasTrans : CblasNoTrans, tb = ob.trans ? CblasTrans : CblasNoTrans;
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), alpha, a, int(oa.ld), b, int(ob.ld), beta, c, int(rsc));
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), alpha, a, int(oa.ld), b, int(ob.ld), beta, c, int(rsc));
+  cblas_calls().fetch_add(1, std::memory_order_relaxed);
+  return true;
+#else
+  return false;
+#endif
+}
+
 }  // namespace detail
 
 template <class T>
@@ -265,10 +325,17 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
+  if (detail::cblas_gemm<T>(M, N, K, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)) {
+    detail::apply_epilogue(M, N, c, rsc, csc, epi);
+    return;
+  }
   // Below ~2^18 multiply-adds (some microseconds) a parallel region costs more than it saves.
   const bool serial = double(M) * double(N) * double(K) < double(1 << 18);
   const int nt = serial ? 1 : get_num_threads();
-  const index_t kc_max = std::min<index_t>(P::KC, K);
+  // kc: at most KC, the slabs of equal depth (K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin last slab
+  // re-reads and re-writes all of C for little work).
+  const index_t kslabs = (K + P::KC - 1) / P::KC;
+  const index_t kc_max = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
   // mc: at most MC, with a number of blocks that is a multiple of the thread count (balanced work).
   index_t nblk = (M + P::MC - 1) / P::MC;
   nblk = (nblk + nt - 1) / nt * nt;

@@ -6,9 +6,13 @@
 // Method: right-looking blocked Cholesky with GEMM trailing updates for n >= 128, Cholesky-Crout below.
 // Errors: value_error "ctorch: linalg.cholesky: The factorization could not be completed because the
 // input is not positive-definite (the leading minor of order 2 is not positive-definite)." (with
-// "(Batch element i): " for batches; a NaN pivot counts as not positive). Gradient: not yet.
+// "(Batch element i): " for batches; a NaN pivot counts as not positive).
+// Gradient (Murray 2016, PyTorch's cholesky_backward): gA = sym(L^-T phi(L^T gL) L^-1), phi = the
+// lower triangle with its diagonal halved, sym(X) = (X + X^T) / 2: symmetric, as PyTorch's, although
+// only A's lower triangle is read (so a finite-difference check must perturb A symmetrically).
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -27,8 +31,10 @@ void la_cholesky_inplace(W& w, bool upper) {
     info[std::size_t(i)] = lapack::potrf<T>(n, a);
     for (index_t r = 0; r < n; ++r)
       for (index_t c = r + 1; c < n; ++c) {
-        if (upper) a(r, c) = a(c, r), a(c, r) = T(0);
-        else a(r, c) = T(0);
+        if (upper)
+          a(r, c) = a(c, r), a(c, r) = T(0);
+        else
+          a(r, c) = T(0);
       }
   });
   la_raise_not_pd(Op::name, W::shape_type::rank > 2, info);
@@ -40,6 +46,36 @@ auto cholesky_impl(const X& a, bool upper) {
   la_cholesky_inplace<Op>(w, upper);
   return w;
 }
+
+template <class Op, class X>
+auto cholesky_tracked(const char* name, const X& a, bool upper) {
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  return autograd::record(
+      name, cholesky_impl<Op>(v.value(), upper),
+      [upper](const auto& g, const auto& y, const V& in) {
+        using T = typename V::value_type;
+        T* ga = la_grad(in);
+        if (!ga) return;
+        const auto b = la_batch(y.sizes());
+        const index_t n = b.n;
+        for (index_t i = 0; i < b.count; ++i) {
+          auto l = la_cmat(y.data(), i, n, n), gl = la_cmat(g.data(), i, n, n);
+          if (upper) l = l.t(), gl = gl.t();
+          auto phi = la_prod<T>(n, n, n, l.t(), gl);  // L^T gL, then its lower triangle, diagonal halved
+          for (index_t r = 0; r < n; ++r) {
+            phi(r, r) *= T(0.5);
+            for (index_t c = r + 1; c < n; ++c) phi(r, c) = T(0);
+          }
+          lapack::trsm<T>(n, n, l.t(), false, false, phi.ref());  // W = L^-T phi
+          lapack::trsm<T>(n, n, l.t(), false, false, phi.t());    // Z = W L^-1: L^T Z^T = W^T
+          auto gi = la_mat(ga, i, n, n);
+          for (index_t r = 0; r < n; ++r)
+            for (index_t c = 0; c < n; ++c) gi(r, c) += T(0.5) * (phi(r, c) + phi(c, r));
+        }
+      },
+      v);
+}
 }  // namespace detail
 
 namespace linalg {
@@ -50,6 +86,14 @@ auto cholesky(const X& a, bool upper = false) {
   static_assert(ctorch::detail::square_check<op::LinalgCholesky, ctorch::detail::lin_shape_t<X>,
                                              ctorch::detail::lin_value_t<X>>::value);
   return ctorch::detail::cholesky_impl<op::LinalgCholesky>(a, upper);
+}
+
+// Autograd: as cholesky, recording gA = sym(L^-T phi(L^T gL) L^-1).
+template <Tracked X>
+auto cholesky(const X& a, bool upper = false) {
+  static_assert(ctorch::detail::square_check<op::LinalgCholesky, ctorch::detail::lin_shape_t<X>,
+                                             ctorch::detail::lin_value_t<X>>::value);
+  return ctorch::detail::cholesky_tracked<op::LinalgCholesky>("LinalgCholeskyExBackward0", a, upper);
 }
 }  // namespace linalg
 

@@ -2,9 +2,12 @@
 // A = L L^T (or U^T U when upper) from its Cholesky factor.
 // Shape: [*, n, n] -> [*, n, n] (PyTorch 1.13 takes one matrix or a batch). Static non-square: compile
 // error from square_check<op::CholeskyInverse, Shape>; Dyn: shape_error. dtype: float or double. A zero
-// on the factor's diagonal gives inf/nan, as in PyTorch. Gradient: not yet.
+// on the factor's diagonal gives inf/nan, as in PyTorch.
+// Gradient (PyTorch's cholesky_inverse_backward): C = Y (G + G^T) Y with Y the result, gL = -C L
+// (upper: -U C), over the whole of L (not only its triangle, as PyTorch).
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -28,6 +31,37 @@ auto cholesky_inverse(const LX& L, bool upper = false) {
     detail::lapack::trsm<T>(n, n, l.t(), false, false, x);
   });
   return out;
+}
+
+// Autograd: as cholesky_inverse, recording gL = -Y (G + G^T) Y L (upper: -U Y (G + G^T) Y).
+template <Tracked LX>
+auto cholesky_inverse(const LX& L, bool upper = false) {
+  auto v = autograd::as_var(L);
+  using V = decltype(v);
+  return autograd::record(
+      "CholeskyInverseBackward0", cholesky_inverse(v.value(), upper),
+      [upper](const auto& g, const auto& y, const V& l) {
+        using T = typename V::value_type;
+        T* gl = detail::la_grad(l);
+        if (!gl) return;
+        const auto b = detail::la_batch(y.sizes());
+        const index_t n = b.n;
+        detail::LaTmp<T> s(n, n);
+        for (index_t i = 0; i < b.count; ++i) {
+          const auto gi = detail::la_cmat(g.data(), i, n, n), yi = detail::la_cmat(y.data(), i, n, n);
+          for (index_t r = 0; r < n; ++r)
+            for (index_t c = 0; c < n; ++c) s(r, c) = gi(r, c) + gi(c, r);
+          auto t = detail::la_prod<T>(n, n, n, yi, s.ref());
+          auto c = detail::la_prod<T>(n, n, n, t.ref(), yi);
+          const auto li = detail::la_cmat(l.value().data(), i, n, n);
+          auto out = detail::la_mat(gl, i, n, n);
+          if (upper)
+            detail::la_addprod<T>(n, n, n, li, c.ref(), out, T(-1));
+          else
+            detail::la_addprod<T>(n, n, n, c.ref(), li, out, T(-1));
+        }
+      },
+      v);
 }
 
 }  // namespace ctorch

@@ -16,6 +16,7 @@
 #include "../../core/tensor.hpp"
 #include "../../eval/assign.hpp"
 #include "../../eval/cpu/gemm.hpp"
+#include "../../eval/cpu/gemm_static.hpp"
 
 namespace ctorch {
 
@@ -47,8 +48,12 @@ using lin_value_t = typename std::remove_cvref_t<E>::value_type;
 template <class E>
 using lin_shape_t = typename std::remove_cvref_t<E>::shape_type;
 
-constexpr bool extents_agree(index_t a, index_t b) { return a == Dyn || b == Dyn || a == b; }
-constexpr bool batch_agree(index_t a, index_t b) { return a == Dyn || b == Dyn || a == b || a == 1 || b == 1; }
+constexpr bool extents_agree(index_t a, index_t b) {
+  return a == Dyn || b == Dyn || a == b;
+}
+constexpr bool batch_agree(index_t a, index_t b) {
+  return a == Dyn || b == Dyn || a == b || a == 1 || b == 1;
+}
 
 // The static shape rule of a product of A (rank RA) by B (rank RB), PyTorch's matmul rule restricted to
 // ranks 1..3: the last dim of A meets the first (rank 1) or second-to-last dim of B; 3-D batch dims
@@ -57,11 +62,16 @@ template <class Op, class SA, class SB>
 struct product_check {
   static constexpr std::size_t RA = SA::rank, RB = SB::rank;
   static constexpr bool ranks_ok = [] {
-    if constexpr (std::is_same_v<Op, op::Mm> || std::is_same_v<Op, op::Addmm>) return RA == 2 && RB == 2;
-    else if constexpr (std::is_same_v<Op, op::Mv>) return RA == 2 && RB == 1;
-    else if constexpr (std::is_same_v<Op, op::Dot>) return RA == 1 && RB == 1;
-    else if constexpr (std::is_same_v<Op, op::Bmm>) return RA == 3 && RB == 3;
-    else return RA >= 1 && RA <= 3 && RB >= 1 && RB <= 3;
+    if constexpr (std::is_same_v<Op, op::Mm> || std::is_same_v<Op, op::Addmm>)
+      return RA == 2 && RB == 2;
+    else if constexpr (std::is_same_v<Op, op::Mv>)
+      return RA == 2 && RB == 1;
+    else if constexpr (std::is_same_v<Op, op::Dot>)
+      return RA == 1 && RB == 1;
+    else if constexpr (std::is_same_v<Op, op::Bmm>)
+      return RA == 3 && RB == 3;
+    else
+      return RA >= 1 && RA <= 3 && RB >= 1 && RB <= 3;
   }();
   static_assert(ranks_ok,
                 "ctorch: the ranks of this product's operands are not supported (mm: 2-D x 2-D, mv: 2-D x 1-D, dot: "
@@ -74,8 +84,10 @@ struct product_check {
                 "arguments of product_check above)");
   static constexpr bool batch_ok = [] {
     if constexpr (RA == 3 && RB == 3) {
-      if constexpr (std::is_same_v<Op, op::Bmm>) return extents_agree(SA::static_extents[0], SB::static_extents[0]);
-      else return batch_agree(SA::static_extents[0], SB::static_extents[0]);
+      if constexpr (std::is_same_v<Op, op::Bmm>)
+        return extents_agree(SA::static_extents[0], SB::static_extents[0]);
+      else
+        return batch_agree(SA::static_extents[0], SB::static_extents[0]);
     } else {
       return true;
     }
@@ -116,7 +128,6 @@ constexpr void check_product_dtypes() {
                 "ctorch: linalg products are implemented for float and double");
 }
 
-
 // The static extents of the product's result (PyTorch's matmul rule for ranks 1..3).
 template <class SA, class SB>
 constexpr std::size_t product_rank() {
@@ -130,10 +141,14 @@ constexpr std::array<index_t, product_rank<SA, SB>()> product_static_extents() {
   std::size_t k = 0;
   if constexpr (RA == 3 && RB == 3) {
     const index_t a = SA::static_extents[0], b = SB::static_extents[0];
-    if (a == b) r[k++] = a;
-    else if (a == Dyn) r[k++] = b == 1 ? Dyn : b;
-    else if (b == Dyn) r[k++] = a == 1 ? Dyn : a;
-    else r[k++] = a == 1 ? b : a;
+    if (a == b)
+      r[k++] = a;
+    else if (a == Dyn)
+      r[k++] = b == 1 ? Dyn : b;
+    else if (b == Dyn)
+      r[k++] = a == 1 ? Dyn : a;
+    else
+      r[k++] = a == 1 ? b : a;
   } else if constexpr (RA == 3) {
     r[k++] = SA::static_extents[0];
   } else if constexpr (RB == 3) {
@@ -144,8 +159,8 @@ constexpr std::array<index_t, product_rank<SA, SB>()> product_static_extents() {
   return r;
 }
 template <class SA, class SB>
-using product_shape_t = decltype(shape_from_array<product_static_extents<SA, SB>()>(
-    std::make_index_sequence<product_rank<SA, SB>()>{}));
+using product_shape_t =
+    decltype(shape_from_array<product_static_extents<SA, SB>()>(std::make_index_sequence<product_rank<SA, SB>()>{}));
 
 // The batched product of two views of ranks 1..3 into a fresh tensor: out = alpha * A B (+ beta * out
 // after prep(out) has filled it, for addmm). Throws shape_error naming Op and both shapes.
@@ -180,8 +195,10 @@ auto product(const VA& va, const VB& vb, lin_value_t<VA> alpha, lin_value_t<VA> 
     if (nba != nbb) {
       if (std::is_same_v<Op, op::Bmm> || (nba != 1 && nbb != 1))
         throw_product_error(Op::name, shape_string(ea), shape_string(eb), "the batch dims do not match");
-      if (nba == 1) sba = 0, nb = nbb;
-      else sbb = 0;
+      if (nba == 1)
+        sba = 0, nb = nbb;
+      else
+        sbb = 0;
     }
   } else if constexpr (RB == 3) {
     nb = nbb;
@@ -193,11 +210,21 @@ auto product(const VA& va, const VB& vb, lin_value_t<VA> alpha, lin_value_t<VA> 
     if constexpr (RA >= 2) ext[k++] = M;
     if constexpr (RB >= 2) ext[k++] = N;
   }
-  Tensor<T, RS, Cpu> out(Dims<RS>::from_array(ext, Op::name));
+  // gemm writes every element of C (prep fills it first when beta != 0).
+  Tensor<T, RS, Cpu> out(uninitialized, Dims<RS>::from_array(ext, Op::name));
   prep(out);
   T* c = out.data();
   const T* a = va.data();
   const T* b = vb.data();
+  if constexpr (RA == 2 && RB == 2) {  // small static shapes: the unpacked, fully unrolled kernel
+    constexpr index_t sM = SA::static_extents[0], sK = SA::static_extents[1], sN = SB::static_extents[1];
+    if constexpr (sM != Dyn && sK != Dyn && sN != Dyn && linalg::static_gemm_applies<sM, sN, sK>) {
+      if (csa == 1 && rsa == sK && csb == 1 && rsb == sN) {
+        linalg::gemm_static<T, sM, sN, sK>(a, b, c, alpha, beta);
+        return out;
+      }
+    }
+  }
   if (nb > 1 && M * N * K < index_t(96) * 96 * 96 && get_num_threads() > 1) {
     parallel_for(nb, 1, [&](index_t b0, index_t b1) {
       for (index_t i = b0; i < b1; ++i)

@@ -5,9 +5,14 @@
 // Static non-square: compile error from square_check<op::LinalgEigh, Shape>; Dyn: shape_error; a
 // uplo other than 'L' or 'U' throws value_error. dtype: float or double.
 // Method: the cyclic Jacobi eigenvalue algorithm (accurate, O(n^3) per sweep, a handful of sweeps).
-// The eigenvectors' signs may differ from PyTorch's (LAPACK's syevd). Gradient: not yet.
+// The eigenvectors' signs may differ from PyTorch's (LAPACK's syevd).
+// Gradient (PyTorch's linalg_eig_backward, Hermitian case): gA = V (diag(gw) + K) V^T with
+// K_ij = skew(V^T gV)_ij / (w_j - w_i) for i != j, skew(X) = (X - X^T) / 2: invariant under the sign
+// of each eigenvector, symmetric, and infinite for repeated eigenvalues (as PyTorch). Since only one
+// triangle of A is read, a finite-difference check must perturb A symmetrically.
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -34,15 +39,19 @@ auto eigh_impl(const X& a, char uplo) {
   const index_t n = b.n;
   auto vals = la_make<T, la_replace_t<S, 2, la_order<S>>>(la_ext(b.lead, n), Op::name);
   auto vecs = [&] {
-    if constexpr (Vectors) return Tensor<T, S, Cpu>(w.dims());
-    else return 0;
+    if constexpr (Vectors)
+      return Tensor<T, S, Cpu>(w.dims());
+    else
+      return 0;
   }();
   la_for_batch(b.count, n, [&](index_t i) {
     auto m = la_mat(w.data(), i, n, n);
     for (index_t r = 0; r < n; ++r)  // symmetric from the chosen triangle
       for (index_t c = r + 1; c < n; ++c) {
-        if (lower) m(r, c) = m(c, r);
-        else m(c, r) = m(r, c);
+        if (lower)
+          m(r, c) = m(c, r);
+        else
+          m(c, r) = m(r, c);
       }
     if constexpr (Vectors) {
       std::vector<T> vt(static_cast<std::size_t>(n * n));
@@ -59,6 +68,26 @@ auto eigh_impl(const X& a, char uplo) {
   else
     return vals;
 }
+
+// The VJP of A = V diag(w) V^T for the gradients gw ([*, n]) and gv ([*, n, n]), either may be null.
+template <class T, class GT>
+void la_eigh_backward(const GT* gw, const GT* gv, const T* w, const T* v, index_t count, index_t n, T* ga) {
+  for (index_t i = 0; i < count; ++i) {
+    const auto vi = la_cmat(v, i, n, n);
+    const T* wi = w + i * n;
+    LaTmp<T> k(n, n);
+    if (gv) {
+      auto t = la_prod<T>(n, n, n, vi.t(), la_cmat(gv, i, n, n));
+      for (index_t r = 0; r < n; ++r)
+        for (index_t c = 0; c < n; ++c)
+          if (r != c) k(r, c) = T(0.5) * (t(r, c) - t(c, r)) / (wi[c] - wi[r]);
+    }
+    if (gw)
+      for (index_t r = 0; r < n; ++r) k(r, r) = gw[i * n + r];
+    auto t = la_prod<T>(n, n, n, vi, k.ref());
+    la_addprod<T>(n, n, n, t.ref(), vi.t(), la_mat(ga, i, n, n));
+  }
+}
 }  // namespace detail
 
 namespace linalg {
@@ -73,6 +102,37 @@ auto eigh(const X& a, char uplo = 'L') {
 template <Expression X>
 auto eigvalsh(const X& a, char uplo = 'L') {
   return ctorch::detail::eigh_impl<op::LinalgEigvalsh, false>(a, uplo);
+}
+
+// Autograd: {eigenvalues, eigenvectors}, both Vars; each records the VJP with the other's gradient
+// taken as zero (the VJP is linear in (gw, gV)).
+template <Tracked X>
+auto eigh(const X& a, char uplo = 'L') {
+  namespace cd = ctorch::detail;
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  auto r = eigh(v.value(), uplo);
+  auto grad = [](const T* gw, const T* gv, const auto& w, const auto& vec, const V& in) {
+    T* ga = cd::la_grad(in);
+    if (!ga) return;
+    const auto b = cd::la_batch(in.value().sizes());
+    cd::la_eigh_backward<T>(gw, gv, w.data(), vec.data(), b.count, b.n, ga);
+  };
+  auto vecs = r.eigenvectors;
+  auto W = autograd::record(
+      "LinalgEighBackward0", std::move(r.eigenvalues),
+      [grad, vecs](const auto& g, const auto& w, const V& in) { grad(g.data(), nullptr, w, vecs, in); }, v);
+  auto Vv = autograd::record(
+      "LinalgEighBackward0", std::move(r.eigenvectors),
+      [grad, w = W.value()](const auto& g, const auto& vec, const V& in) { grad(nullptr, g.data(), w, vec, in); }, v);
+  return EighResult<decltype(W), decltype(Vv)>{std::move(W), std::move(Vv)};
+}
+
+// Autograd: the eigenvalues, recording gA = V diag(gw) V^T (the eigenvectors are kept for it).
+template <Tracked X>
+auto eigvalsh(const X& a, char uplo = 'L') {
+  return linalg::eigh(a, uplo).eigenvalues;
 }
 }  // namespace linalg
 

@@ -6,9 +6,10 @@
 // against the identity. Errors: a singular matrix (an exactly zero pivot) throws value_error
 // "ctorch: linalg.inv: The diagonal element 3 is zero, the inversion could not be completed because
 // the input matrix is singular." (with "(Batch element i): " for batches); an ill-conditioned one gives
-// large values, as in PyTorch. Gradient: not yet.
+// large values, as in PyTorch. Gradient: Y = A^-1, gA = -Y^T G Y^T (PyTorch's LinalgInvExBackward0).
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -31,6 +32,28 @@ auto inverse_impl(const X& a) {
   });
   return out;
 }
+
+// The Var form: the inverse recorded with its VJP, gA = -Y^T G Y^T for each matrix.
+template <class Op, class X>
+auto inverse_tracked(const X& a) {
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  return autograd::record(
+      "LinalgInvExBackward0", inverse_impl<Op>(v.value()),
+      [](const auto& g, const auto& y, const V& in) {
+        using T = typename V::value_type;
+        T* ga = la_grad(in);
+        if (!ga) return;
+        const auto b = la_batch(y.sizes());
+        const index_t n = b.n;
+        for (index_t i = 0; i < b.count; ++i) {
+          const auto yi = la_cmat(y.data(), i, n, n);
+          auto t = la_prod<T>(n, n, n, yi.t(), la_cmat(g.data(), i, n, n));
+          la_addprod<T>(n, n, n, t.ref(), yi.t(), la_mat(ga, i, n, n), T(-1));
+        }
+      },
+      v);
+}
 }  // namespace detail
 
 namespace linalg {
@@ -42,6 +65,14 @@ auto inv(const X& a) {
                                              ctorch::detail::lin_value_t<X>>::value);
   return ctorch::detail::inverse_impl<op::LinalgInv>(a);
 }
+
+// Autograd: as inv, recording gA = -inv(A)^T G inv(A)^T.
+template <Tracked X>
+auto inv(const X& a) {
+  static_assert(ctorch::detail::square_check<op::LinalgInv, ctorch::detail::lin_shape_t<X>,
+                                             ctorch::detail::lin_value_t<X>>::value);
+  return ctorch::detail::inverse_tracked<op::LinalgInv>(a);
+}
 }  // namespace linalg
 
 // torch.inverse: the same as linalg::inv.
@@ -50,6 +81,11 @@ template <Expression X>
 auto inverse(const X& a) {
   static_assert(detail::square_check<op::LinalgInv, detail::lin_shape_t<X>, detail::lin_value_t<X>>::value);
   return detail::inverse_impl<op::LinalgInv>(a);
+}
+template <Tracked X>
+auto inverse(const X& a) {
+  static_assert(detail::square_check<op::LinalgInv, detail::lin_shape_t<X>, detail::lin_value_t<X>>::value);
+  return detail::inverse_tracked<op::LinalgInv>(a);
 }
 
 }  // namespace ctorch

@@ -207,7 +207,8 @@ index_t getrf(index_t m, index_t n, MatRef<T> a, index_t* piv) {
       // U12 = L11^{-1} A12, then the trailing update A22 -= L21 U12 (GEMM).
       trsm_unblocked(jb, nr, a.block(j0, j0), true, true, a.block(j0, j0 + jb));
       const index_t mr = m - j0 - jb;
-      if (mr > 0) gemm<T>(mr, nr, jb, T(-1), a.block(j0 + jb, j0), a.block(j0, j0 + jb), T(1), a.block(j0 + jb, j0 + jb));
+      if (mr > 0)
+        gemm<T>(mr, nr, jb, T(-1), a.block(j0 + jb, j0), a.block(j0, j0 + jb), T(1), a.block(j0 + jb, j0 + jb));
     }
   }
   return info;
@@ -250,7 +251,8 @@ index_t potf2(index_t n, MatRef<T> a) {
   const bool rows_contig = a.cs == 1;
   for (index_t j = 0; j < n; ++j) {
     T d = a(j, j);
-    if (rows_contig) d -= dot(&a(j, 0), &a(j, 0), j);
+    if (rows_contig)
+      d -= dot(&a(j, 0), &a(j, 0), j);
     else
       for (index_t k = 0; k < j; ++k) d -= a(j, k) * a(j, k);
     if (!(d > T(0))) return j + 1;
@@ -259,7 +261,8 @@ index_t potf2(index_t n, MatRef<T> a) {
     const T r = T(1) / d;
     for (index_t i = j + 1; i < n; ++i) {
       T s = a(i, j);
-      if (rows_contig) s -= dot(&a(i, 0), &a(j, 0), j);
+      if (rows_contig)
+        s -= dot(&a(i, 0), &a(j, 0), j);
       else
         for (index_t k = 0; k < j; ++k) s -= a(i, k) * a(j, k);
       a(i, j) = s * r;
@@ -346,7 +349,8 @@ void geqrf(index_t m, index_t n, MatRef<T> a, T* tau) {
   std::vector<T> work(static_cast<std::size_t>(std::max<index_t>(n, 1)));
   for (index_t j = 0; j < k; ++j) {
     tau[j] = larfg(m - j, &a(j, j), j + 1 < m ? &a(j + 1, j) : &a(j, j), a.rs);
-    if (j + 1 < n) larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
+    if (j + 1 < n)
+      larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
   }
 }
 
@@ -399,7 +403,8 @@ void geqpf(index_t m, index_t n, MatRef<T> a, T* tau, index_t* perm) {
       std::swap(vn2[std::size_t(j)], vn2[std::size_t(pvt)]);
     }
     tau[j] = larfg(m - j, &a(j, j), j + 1 < m ? &a(j + 1, j) : &a(j, j), a.rs);
-    if (j + 1 < n) larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
+    if (j + 1 < n)
+      larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
     for (index_t c = j + 1; c < n; ++c) {  // downdate the remaining column norms
       T& v1 = vn1[std::size_t(c)];
       if (v1 == T(0)) continue;
@@ -487,31 +492,38 @@ void jacobi_svd(index_t p, index_t q, T* g, index_t ldg, T* vt, index_t ldv, T* 
       if (vt) std::swap_ranges(vt + i * ldv, vt + i * ldv + q, vt + best * ldv);
     }
   }
-  // Normalise; complete zero columns of U by Gram-Schmidt against the others and the unit vectors.
-  const T tiny = std::numeric_limits<T>::min() / eps;
-  index_t e = 0;
-  for (index_t i = 0; i < q; ++i) {
-    T* gi = row(i);
-    if (s[i] > tiny) {
-      const T r = T(1) / s[i];
-      for (index_t k = 0; k < p; ++k) gi[k] *= r;
-      continue;
+  // Normalise; complete the columns of U whose singular value is at rounding level (relative to the largest)
+  // by Gram-Schmidt: dividing such a column by its norm gives rounding noise, not a vector orthogonal to the
+  // rest (and a column whose squared norm underflows is never rotated at all). Each completion starts from
+  // the unit vector with the largest part outside the columns so far (r2[k] = 1 - sum_j u_j[k]^2; the r2
+  // sum to the complement's dimension, so the best is >= 1/p), projected out twice. Values below the
+  // underflow level become 0.
+  const T tiny = std::max(std::numeric_limits<T>::min() / eps, (q > 0 ? s[0] : T(0)) * T(std::max(p, q)) * eps);
+  std::vector<T> r2(static_cast<std::size_t>(p), T(1));
+  index_t done = 0;  // rows 0 .. done-1 are orthonormal
+  for (; done < q && s[done] > tiny; ++done) {
+    T* gi = row(done);
+    const T r = T(1) / s[done];
+    for (index_t k = 0; k < p; ++k) {
+      gi[k] *= r;
+      r2[std::size_t(k)] -= gi[k] * gi[k];
     }
-    s[i] = T(0);
-    for (bool done = false; !done && e < p; ++e) {
-      for (index_t k = 0; k < p; ++k) gi[k] = T(k == e);
-      for (int pass = 0; pass < 2; ++pass)
-        for (index_t j = 0; j < q; ++j) {
-          if (j == i || (j > i && s[j] <= tiny)) continue;  // zero rows not yet completed
-          const T f = dot(gi, row(j), p);
-          const T* gj = row(j);
-          for (index_t k = 0; k < p; ++k) gi[k] -= f * gj[k];
-        }
-      const T nn = nrm2(gi, p, 1);
-      if (nn > T(0.5)) {
-        for (index_t k = 0; k < p; ++k) gi[k] /= nn;
-        done = true;
+  }
+  for (index_t i = done; i < q; ++i) {
+    if (s[i] <= std::numeric_limits<T>::min() / eps) s[i] = T(0);
+    T* gi = row(i);
+    const index_t e = index_t(std::max_element(r2.begin(), r2.end()) - r2.begin());
+    for (index_t k = 0; k < p; ++k) gi[k] = T(k == e);
+    for (int pass = 0; pass < 2; ++pass)
+      for (index_t j = 0; j < i; ++j) {
+        const T* gj = row(j);
+        const T f = dot(gi, gj, p);
+        for (index_t k = 0; k < p; ++k) gi[k] -= f * gj[k];
       }
+    const T nn = nrm2(gi, p, 1);
+    for (index_t k = 0; k < p; ++k) {
+      gi[k] /= nn;
+      r2[std::size_t(k)] -= gi[k] * gi[k];
     }
   }
   for (index_t i = 0; i < q; ++i) s[i] /= sc;

@@ -8,9 +8,11 @@
 // the op and both shapes; Dyn: shape_error.
 // Errors: a rank-deficient A (an exactly zero diagonal element of R) throws value_error "ctorch:
 // linalg.lstsq: The 2-th diagonal element of the triangular factor of A is zero" (use pinv there).
-// Gradient: not yet.
+// Gradient (PyTorch's linalg_lstsq_backward, full-rank A): with P = pinv(A), gB = P^T gX and gA the
+// pinv VJP (pinverse.hpp) of gX B^T, summed over broadcast batch dims; residuals have none (as PyTorch).
 #pragma once
 #include "lapack_common.hpp"
+#include "pinverse.hpp"
 
 namespace ctorch {
 
@@ -115,6 +117,43 @@ auto lstsq(const AX& A, const BX& B) {
     }
   });
   return LstsqResult<decltype(X), decltype(res)>{std::move(X), std::move(res)};
+}
+
+// Autograd: {solution (a Var), residuals (a Tensor)}.
+template <Expression AX, Expression BX>
+requires autograd::AnyTracked<AX, BX>
+auto lstsq(const AX& A, const BX& B) {
+  namespace cd = ctorch::detail;
+  auto va = autograd::as_var(A);
+  auto vb = autograd::as_var(B);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  using T = typename VA::value_type;
+  auto r = lstsq(va.value(), vb.value());
+  auto x = autograd::record(
+      "LinalgLstsqBackward0", std::move(r.solution),
+      [](const auto& g, const auto& xv, const VA& a, const VB& b) {
+        T* ga = cd::la_grad(a);
+        T* gb = cd::la_grad(b);
+        if (!ga && !gb) return;
+        const auto ab = cd::la_batch(a.value().sizes());
+        const auto xb = cd::la_batch(xv.sizes());
+        const auto lead_b = cd::la_lead<2>(b.value().sizes());
+        const index_t m = ab.m, n = ab.n, k = xb.n;
+        const auto p = cd::pinv_impl<op::LinalgLstsq>(a.value(), std::nullopt, std::nullopt);
+        for (index_t i = 0; i < xb.count; ++i) {
+          const index_t ia = cd::la_bcast_index(i, xb.lead, ab.lead), ib = cd::la_bcast_index(i, xb.lead, lead_b);
+          const auto gi = cd::la_cmat(g.data(), i, n, k), pi = cd::la_cmat(p.data(), ia, n, m);
+          if (gb) cd::la_addprod<T>(m, k, n, pi.t(), gi, cd::la_mat(gb, ib, m, k));
+          if (ga) {
+            auto gp = cd::la_prod<T>(n, m, k, gi, cd::la_cmat(b.value().data(), ib, m, k).t());
+            cd::la_pinv_backward<T>(m, n, gp.ref(), pi, cd::la_cmat(a.value().data(), ia, m, n),
+                                    cd::la_mat(ga, ia, m, n));
+          }
+        }
+      },
+      va, vb);
+  return LstsqResult<decltype(x), decltype(r.residuals)>{std::move(x), std::move(r.residuals)};
 }
 }  // namespace linalg
 

@@ -4,12 +4,16 @@
 // min absolute row sum).
 // Shape: [*, m, n] -> [*] (a 0-d tensor for one matrix). dtype: float or double. Errors: another ord
 // throws value_error; an empty matrix with ord 2, -2, -1, -inf, or 1 / inf over zero columns / rows,
-// throws value_error (PyTorch refuses those reductions). Gradient: not yet.
+// throws value_error (PyTorch refuses those reductions).
+// Gradient: "fro": g A / ||A|| (0 where the norm is 0, as PyTorch); "nuc": g U Vh; 2 / -2: g u v^T of
+// the largest / smallest singular value; 1 / -1 (inf / -inf): g sign(A) on the column (row) whose
+// absolute sum is the extreme, shared evenly among ties (PyTorch's amax / amin).
 #pragma once
 #include <cmath>
 #include <limits>
 #include <string_view>
 
+#include "lapack_grad.hpp"
 #include "svd.hpp"
 
 namespace ctorch::linalg {
@@ -91,6 +95,94 @@ auto matrix_norm(const X& a, double ord) {
       out[i] = best;
     }
   });
+}
+
+}  // namespace ctorch::linalg
+
+namespace ctorch::linalg {
+
+namespace detail {
+// The Var form of both matrix_norm overloads: value computed by norm(tensor), VJP by ord.
+template <class X, class Norm>
+auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) {
+  namespace cd = ctorch::detail;
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  return autograd::record(
+      "LinalgMatrixNormBackward0", norm(v.value()),
+      [=](const auto& g, const auto& y, const V& in) {
+        T* ga = cd::la_grad(in);
+        if (!ga) return;
+        const auto b = cd::la_batch(in.value().sizes());
+        const index_t m = b.m, n = b.n, k = std::min(m, n);
+        const T* ap = in.value().data();
+        if (fro) {
+          for (index_t i = 0; i < b.count; ++i) {
+            const T nv = y.data()[i];
+            if (nv == T(0)) continue;
+            const T c = g.data()[i] / nv;
+            for (index_t j = 0; j < m * n; ++j) ga[i * m * n + j] += c * ap[i * m * n + j];
+          }
+          return;
+        }
+        if (nuc || std::abs(ord) == 2) {
+          std::vector<T> u(static_cast<std::size_t>(b.count * m * k)), s(static_cast<std::size_t>(b.count * k)),
+              vh(static_cast<std::size_t>(b.count * k * n)), gs(s.size(), T(0));
+          cd::la_svd_batch<T>(ap, b, u.data(), k, s.data(), vh.data(), k);
+          for (index_t i = 0; i < b.count; ++i) {
+            if (nuc)
+              for (index_t l = 0; l < k; ++l) gs[std::size_t(i * k + l)] = g.data()[i];
+            else
+              gs[std::size_t(i * k + (ord > 0 ? 0 : k - 1))] = g.data()[i];
+          }
+          cd::la_svd_backward<T>(nullptr, gs.data(), nullptr, false, u.data(), s.data(), vh.data(), b.count, m, n, k, k,
+                                 ga);
+          return;
+        }
+        // 1-norms: the columns (|ord| == 1) or rows (inf) whose absolute sum equals the norm.
+        const bool cols = std::abs(ord) == 1;
+        const index_t outer = cols ? n : m, inner = cols ? m : n;
+        for (index_t i = 0; i < b.count; ++i) {
+          const auto mi = cd::la_cmat(ap, i, m, n);
+          std::vector<char> hit(static_cast<std::size_t>(outer), 0);
+          index_t count = 0;
+          for (index_t o = 0; o < outer; ++o) {
+            T acc(0);
+            for (index_t e = 0; e < inner; ++e) acc += std::abs(cols ? mi(e, o) : mi(o, e));
+            if (acc == y.data()[i]) hit[std::size_t(o)] = 1, ++count;
+          }
+          if (count == 0) continue;
+          const T c = g.data()[i] / T(count);
+          auto gi = cd::la_mat(ga, i, m, n);
+          for (index_t o = 0; o < outer; ++o) {
+            if (!hit[std::size_t(o)]) continue;
+            for (index_t e = 0; e < inner; ++e) {
+              const T x = cols ? mi(e, o) : mi(o, e);
+              const T sg = x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);
+              (cols ? gi(e, o) : gi(o, e)) += c * sg;
+            }
+          }
+        }
+      },
+      v);
+}
+}  // namespace detail
+
+// Autograd: as matrix_norm(a, ord) with ord "fro" or "nuc" (the gradient at the top of this file).
+template <Tracked X>
+auto matrix_norm(const X& a, std::string_view ord = "fro") {
+  if (ord != "fro" && ord != "nuc")
+    throw value_error("ctorch: linalg.matrix_norm: Order " + std::string(ord) + " not supported.");
+  const bool fro = ord == "fro";
+  return detail::matrix_norm_tracked(a, 0.0, fro, !fro,
+                                     [fro](const auto& t) { return matrix_norm(t, fro ? "fro" : "nuc"); });
+}
+
+// Autograd: as matrix_norm(a, ord) with a numeric ord.
+template <Tracked X>
+auto matrix_norm(const X& a, double ord) {
+  return detail::matrix_norm_tracked(a, ord, false, false, [ord](const auto& t) { return matrix_norm(t, ord); });
 }
 
 }  // namespace ctorch::linalg

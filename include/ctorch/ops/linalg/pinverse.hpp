@@ -2,11 +2,14 @@
 // Moore-Penrose pseudo-inverse through the SVD: pinv(A) = V diag(1 / s_i for s_i > tol, else 0) U^T.
 // Shape: [*, m, n] -> [*, n, m]. dtype: float or double. Tolerance as PyTorch: tol = max(atol, rtol *
 // s_max); when neither is given rtol = eps * max(m, n), when only atol is given (> 0) rtol = 0;
-// pinverse(A, rcond) is pinv with rtol = rcond. Gradient: not yet.
+// pinverse(A, rcond) is pinv with rtol = rcond.
+// Gradient (PyTorch's pinv_backward, valid where the rank does not change, so for full-rank A): with
+// P = pinv(A), gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A).
 #pragma once
 #include <limits>
 #include <optional>
 
+#include "lapack_grad.hpp"
 #include "svd.hpp"
 
 namespace ctorch {
@@ -46,6 +49,44 @@ auto pinv_impl(const X& a, std::optional<double> atol, std::optional<double> rto
   }
   return out;
 }
+
+// ga (m x n, +=) of P = pinv(A) (A m x n, P n x m) for the gradient g of P (n x m).
+template <class T>
+void la_pinv_backward(index_t m, index_t n, lapack::MatRef<T> g, lapack::MatRef<T> p, lapack::MatRef<T> a,
+                      lapack::MatRef<T> ga) {
+  auto ptg = la_prod<T>(m, m, n, p.t(), g);
+  la_addprod<T>(m, n, m, ptg.ref(), p.t(), ga, T(-1));  // -P^T G P^T
+  auto gtp = la_prod<T>(m, m, n, g.t(), p);
+  auto t2 = la_prod<T>(m, n, m, gtp.ref(), p.t());  // G^T P P^T
+  auto ap = la_prod<T>(m, m, n, a, p);
+  la_add_to(ga.p, m, n, t2.ref());                        // ga is contiguous m x n
+  la_addprod<T>(m, n, m, ap.ref(), t2.ref(), ga, T(-1));  // (I - A P) G^T P P^T
+  auto ptp = la_prod<T>(m, m, n, p.t(), p);
+  auto t3 = la_prod<T>(m, n, m, ptp.ref(), g.t());  // P^T P G^T
+  auto pa = la_prod<T>(n, n, m, p, a);
+  la_add_to(ga.p, m, n, t3.ref());
+  la_addprod<T>(m, n, n, t3.ref(), pa.ref(), ga, T(-1));  // P^T P G^T (I - P A)
+}
+
+// The Var form of pinv: pinv computed by f, the VJP above for each matrix.
+template <class X, class F>
+auto pinv_tracked(const X& a, F f) {
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  return autograd::record(
+      "LinalgPinvBackward0", f(v.value()),
+      [](const auto& g, const auto& p, const V& in) {
+        T* ga = la_grad(in);
+        if (!ga) return;
+        const auto b = la_batch(in.value().sizes());
+        const index_t m = b.m, n = b.n;
+        for (index_t i = 0; i < b.count; ++i)
+          la_pinv_backward<T>(m, n, la_cmat(g.data(), i, n, m), la_cmat(p.data(), i, n, m),
+                              la_cmat(in.value().data(), i, m, n), la_mat(ga, i, m, n));
+      },
+      v);
+}
 }  // namespace detail
 
 namespace linalg {
@@ -55,6 +96,12 @@ template <Expression X>
 auto pinv(const X& a, std::optional<double> atol = std::nullopt, std::optional<double> rtol = std::nullopt) {
   return ctorch::detail::pinv_impl<op::LinalgPinv>(a, atol, rtol);
 }
+// Autograd: as pinv, recording PyTorch's pinv_backward (full-rank A).
+template <Tracked X>
+auto pinv(const X& a, std::optional<double> atol = std::nullopt, std::optional<double> rtol = std::nullopt) {
+  return ctorch::detail::pinv_tracked(
+      a, [=](const auto& t) { return ctorch::detail::pinv_impl<op::LinalgPinv>(t, atol, rtol); });
+}
 }  // namespace linalg
 
 // torch.pinverse(input, rcond=1e-15): linalg::pinv with rtol = rcond.
@@ -62,6 +109,12 @@ auto pinv(const X& a, std::optional<double> atol = std::nullopt, std::optional<d
 template <Expression X>
 auto pinverse(const X& a, double rcond = 1e-15) {
   return detail::pinv_impl<op::LinalgPinv>(a, std::nullopt, rcond);
+}
+// Autograd: as pinverse, recording PyTorch's pinv_backward (full-rank A).
+template <Tracked X>
+auto pinverse(const X& a, double rcond = 1e-15) {
+  return detail::pinv_tracked(a,
+                              [=](const auto& t) { return detail::pinv_impl<op::LinalgPinv>(t, std::nullopt, rcond); });
 }
 
 }  // namespace ctorch

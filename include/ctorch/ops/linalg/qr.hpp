@@ -3,9 +3,14 @@
 // PyTorch's, signs included).
 // Shape: A [*, m, n], k = min(m, n): reduced mode (the default, torch's mode='reduced') Q [*, m, k],
 // R [*, k, n]; complete mode (qr<QrMode::complete>) Q [*, m, m], R [*, m, n]. dtype: float or double.
-// A rank-deficient A is fine (R has zeros on its diagonal). Gradient: not yet.
+// A rank-deficient A is fine (R has zeros on its diagonal).
+// Gradient (PyTorch's linalg_qr_backward, for A of full rank): m >= n: M = R gR^T - gQ^T Q,
+// gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix of M's lower triangle; m < n: with
+// A = [X | Y], R = [U | V], gY = Q gV and gX the square case for (gQ + Y gV^T, gU). Complete mode is
+// differentiable only when m <= n (value_error in backward otherwise, as PyTorch).
 #pragma once
 #include "geqrf.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -41,6 +46,93 @@ auto qr(const X& a) {
       for (index_t c = row; c < n; ++c) r(row, c) = f(row, c);
     cd::lapack::orgqr<T>(m, q, k, f, tau.data() + i * k, cd::la_mat(Q.data(), i, m, q));
   });
+  return QrResult<decltype(Q), decltype(R)>{std::move(Q), std::move(R)};
+}
+}  // namespace linalg
+
+namespace detail {
+// The VJP of A = Q R for A m x n with m >= n (Q m x n, R n x n; R's first n columns when R is wider).
+template <class T>
+LaTmp<T> la_qr_tall(index_t m, index_t n, lapack::MatRef<T> gq, lapack::MatRef<T> gr, lapack::MatRef<T> q,
+                    lapack::MatRef<T> r) {
+  // M = R gR^T - gQ^T Q (n x n), then B = gQ + Q copyltu(M), gA = B R^-T.
+  auto mm = la_prod<T>(n, n, n, r, gr.t());
+  la_addprod<T>(n, n, m, gq.t(), q, mm.ref(), T(-1));
+  for (index_t i = 0; i < n; ++i)
+    for (index_t j = i + 1; j < n; ++j) mm(i, j) = mm(j, i);
+  LaTmp<T> b(m, n);
+  la_add_to(b.d.data(), m, n, gq);
+  la_addprod<T>(m, n, n, q, mm.ref(), b.ref());
+  lapack::trsm<T>(n, m, r, false, false, b.t());  // R gA^T = B^T
+  return b;
+}
+
+// The VJP of linalg.qr for the gradients gq (of Q, m x qc) and gr (of R, qc x n), either may be null
+// (zero), added into ga (contiguous [*, m, n]).
+template <class T, class GT>
+void la_qr_backward(const GT* gq, const GT* gr, const T* q, const T* r, index_t count, index_t m, index_t n, index_t qc,
+                    T* ga) {
+  const index_t k = std::min(m, n);
+  if (qc != k)
+    throw value_error(
+        "ctorch: linalg.qr: The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+  LaTmp<T> zq(m, k), zr(k, n);
+  for (index_t i = 0; i < count; ++i) {
+    const auto gqi = gq ? la_cmat(gq, i, m, k) : zq.ref(), gri = gr ? la_cmat(gr, i, k, n) : zr.ref();
+    const auto qi = la_cmat(q, i, m, k), ri = la_cmat(r, i, k, n);
+    T* out = ga + i * m * n;
+    if (m >= n) {
+      auto b = la_qr_tall<T>(m, n, gqi, gri, qi, ri);
+      la_add_to(out, m, n, b.ref());
+      continue;
+    }
+    // A = [X | Y], R = [U | V]: Y = Q V, gY = Q gV, gQ' = gQ + Y gV^T, gX from (gQ', gU).
+    const index_t w = n - m;
+    const auto v = ri.block(0, m), gv = gri.block(0, m);
+    auto y = la_prod<T>(m, w, m, qi, v);
+    auto gy = la_prod<T>(m, w, m, qi, gv);
+    LaTmp<T> gq2(m, m);
+    la_add_to(gq2.d.data(), m, m, gqi);
+    la_addprod<T>(m, m, w, y.ref(), gv.t(), gq2.ref());
+    auto gx = la_qr_tall<T>(m, m, gq2.ref(), gri, qi, ri);  // gri, ri: their first m columns
+    for (index_t rr = 0; rr < m; ++rr) {
+      for (index_t c = 0; c < m; ++c) out[rr * n + c] += gx(rr, c);
+      for (index_t c = 0; c < w; ++c) out[rr * n + m + c] += gy(rr, c);
+    }
+  }
+}
+}  // namespace detail
+
+namespace linalg {
+// Autograd: {Q, R}, both Vars; each records the VJP with the other's gradient taken as zero (the
+// VJP is linear in (gQ, gR), so the two contributions add up to the joint one).
+template <QrMode Mode = QrMode::reduced, Tracked X>
+auto qr(const X& a) {
+  namespace cd = ctorch::detail;
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  auto r = qr<Mode>(v.value());
+  auto grad = [](const auto* gq, const auto* gr, const auto& q, const auto& rr, const V& in) {
+    auto* ga = cd::la_grad(in);
+    if (!ga) return;
+    const auto b = cd::la_batch(in.value().sizes());
+    cd::la_qr_backward(gq, gr, q.data(), rr.data(), b.count, b.m, b.n, q.sizes()[V::rank - 1], ga);
+  };
+  using TR = decltype(r.R);
+  using TQ = decltype(r.Q);
+  TR rcopy = r.R;
+  auto Q = autograd::record(
+      "LinalgQrBackward0", std::move(r.Q),
+      [grad, R = std::move(rcopy)](const auto& g, const auto& q, const V& in) {
+        grad(g.data(), static_cast<const typename V::value_type*>(nullptr), q, R, in);
+      },
+      v);
+  auto R = autograd::record(
+      "LinalgQrBackward0", std::move(r.R),
+      [grad, Qv = TQ(Q.value())](const auto& g, const auto& rr, const V& in) {
+        grad(static_cast<const typename V::value_type*>(nullptr), g.data(), Qv, rr, in);
+      },
+      v);
   return QrResult<decltype(Q), decltype(R)>{std::move(Q), std::move(R)};
 }
 }  // namespace linalg

@@ -3,11 +3,13 @@
 // Shape: [*, n, n] -> sign [*], logabsdet [*] (batch dims; a 0-d tensor for one matrix). Static
 // non-square: compile error from square_check; Dyn: shape_error. dtype: float or double.
 // Method: LU with partial pivoting. A singular matrix gives sign 0 and logabsdet -inf (no error, as
-// PyTorch). Gradient: not yet.
+// PyTorch). Gradient: of logabsdet, gA = g A^-T (sign has none); a singular A throws value_error
+// in backward (PyTorch gives infinities there).
 #pragma once
 #include <cmath>
 
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -61,6 +63,28 @@ auto slogdet_impl(const X& a) {
   });
   return linalg::SlogdetResult<decltype(sign), decltype(logabs)>{std::move(sign), std::move(logabs)};
 }
+
+// The VJP shared by logabsdet, logdet and det: gA_i += coef(i) A_i^-T for each matrix i of in's value
+// (coef(i) == 0 skips matrix i, singular or not). A singular matrix with a coefficient throws
+// value_error naming Op.
+template <class Op, class V, class C>
+void la_inverse_t_grad(const V& in, C&& coef) {
+  using T = typename V::value_type;
+  T* ga = la_grad(in);
+  if (!ga) return;
+  const auto b = la_batch(in.value().sizes());
+  const index_t n = b.n;
+  std::vector<T> inv(static_cast<std::size_t>(n * n));
+  for (index_t i = 0; i < b.count; ++i) {
+    const T c = coef(i);
+    if (c == T(0)) continue;
+    if (const index_t info = la_inverse_one<T>(n, in.value().data() + i * n * n, inv.data()))
+      la_raise_singular_grad(Op::name, V::rank > 2, i, info);
+    T* gi = ga + i * n * n;
+    for (index_t r = 0; r < n; ++r)
+      for (index_t k = 0; k < n; ++k) gi[r * n + k] += c * inv[std::size_t(k * n + r)];
+  }
+}
 }  // namespace detail
 
 namespace linalg {
@@ -70,6 +94,23 @@ auto slogdet(const X& a) {
   static_assert(ctorch::detail::square_check<op::LinalgSlogdet, ctorch::detail::lin_shape_t<X>,
                                              ctorch::detail::lin_value_t<X>>::value);
   return ctorch::detail::slogdet_impl<op::LinalgSlogdet>(a);
+}
+
+// Autograd: {sign (a Tensor: piecewise constant), logabsdet (a Var: g A^-T)}.
+template <Tracked X>
+auto slogdet(const X& a) {
+  namespace cd = ctorch::detail;
+  static_assert(cd::square_check<op::LinalgSlogdet, cd::lin_shape_t<X>, cd::lin_value_t<X>>::value);
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  auto r = cd::slogdet_impl<op::LinalgSlogdet>(v.value());
+  auto l = autograd::record(
+      "LinalgSlogdetBackward0", std::move(r.logabsdet),
+      [](const auto& g, const auto&, const V& in) {
+        cd::la_inverse_t_grad<op::LinalgSlogdet>(in, [&](index_t i) { return g.data()[i]; });
+      },
+      v);
+  return SlogdetResult<decltype(r.sign), decltype(l)>{std::move(r.sign), std::move(l)};
 }
 }  // namespace linalg
 

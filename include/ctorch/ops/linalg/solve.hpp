@@ -6,9 +6,11 @@
 // A and B alike.
 // Method: LU with partial pivoting (blocked, GEMM, for n >= 128), then blocked triangular solves.
 // Errors: a singular A throws value_error "ctorch: linalg.solve: The diagonal element 2 is zero, the
-// solve could not be completed because the input matrix is singular." Gradient: not yet.
+// solve could not be completed because the input matrix is singular." Gradient: gB = A^-T G,
+// gA = -gB X^T, summed over the batch dims an operand was broadcast along.
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch::linalg {
 
@@ -37,6 +39,45 @@ auto solve(const AX& A, const BX& B) {
       [&](index_t ia, ctorch::detail::lapack::MatRef<T> x, index_t k) {
         ctorch::detail::lapack::getrs<T>(n, k, ctorch::detail::la_mat(lu.data(), ia, n, n), piv.data() + ia * n, x);
       });
+}
+
+// Autograd: as solve, recording gB = A^-T G and gA = -gB X^T.
+template <Expression AX, Expression BX>
+requires autograd::AnyTracked<AX, BX>
+auto solve(const AX& A, const BX& B) {
+  namespace cd = ctorch::detail;
+  auto va = autograd::as_var(A);
+  auto vb = autograd::as_var(B);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  constexpr bool vector = cd::rhs_check<op::LinalgSolve, typename VA::shape_type, typename VB::shape_type>::vector;
+  return autograd::record(
+      "LinalgSolveExBackward0", solve(va.value(), vb.value()),
+      [](const auto& g, const auto& x, const VA& a, const VB& b) {
+        using T = typename VA::value_type;
+        T* ga = cd::la_grad(a);
+        T* gb = cd::la_grad(b);
+        if (!ga && !gb) return;
+        constexpr std::size_t tail = vector ? 1 : 2;
+        const auto ab = cd::la_batch(a.value().sizes());
+        const auto lead = cd::la_lead<tail>(x.sizes());
+        const auto lead_b = cd::la_lead<tail>(b.value().sizes());
+        const auto xs = x.sizes();
+        const index_t n = ab.n, k = vector ? 1 : xs[xs.size() - 1];
+        std::vector<T> lu(a.value().data(), a.value().data() + ab.count * n * n);
+        std::vector<index_t> piv(static_cast<std::size_t>(ab.count * n));
+        cd::la_getrf_batch(lu.data(), ab.count, n, n, piv.data());  // nonsingular: the forward solved
+        cd::LaTmp<T> gbi(n, k);
+        for (index_t i = 0; i < cd::la_count(lead); ++i) {
+          const index_t ia = cd::la_bcast_index(i, lead, ab.lead), ib = cd::la_bcast_index(i, lead, lead_b);
+          std::copy(g.data() + i * n * k, g.data() + (i + 1) * n * k, gbi.d.begin());
+          cd::lapack::getrs<T>(n, k, cd::la_mat(lu.data(), ia, n, n), piv.data() + ia * n, gbi.ref(), true);
+          if (gb) cd::la_add_to(gb + ib * n * k, n, k, gbi.ref());
+          if (ga)
+            cd::la_addprod<T>(n, n, k, gbi.ref(), cd::la_cmat(x.data(), i, n, k).t(), cd::la_mat(ga, ia, n, n), T(-1));
+        }
+      },
+      va, vb);
 }
 
 }  // namespace ctorch::linalg

@@ -11,9 +11,16 @@
 // a Householder QR. Cost: O(min(m, n)^2 max(m, n)) per sweep, about 8 sweeps for random matrices
 // (several times LAPACK's gesdd at n = 256). The signs of the
 // singular vectors may differ from PyTorch's (LAPACK's gesdd), as they may between any two SVDs.
-// Gradient: not yet.
+// Gradient (PyTorch's svd_backward, for distinct nonzero singular values): with E_ij = S_j^2 - S_i^2,
+// C = (skew(U^T gU) S + S skew(Vh gVh^T)) / E + diag(gS), skew(X) = X - X^T, gA = U C Vh, plus
+// (I - U U^T) gU S^-1 Vh when m > n and U S^-1 gVh (I - Vh^T Vh) when m < n. Invariant under the
+// signs of the singular vectors. With full_matrices the gradients of the extra columns of U and rows
+// of Vh are ignored (as PyTorch). svdvals: gA = U diag(gS) Vh.
 #pragma once
+#include <memory>
+
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -71,8 +78,10 @@ void la_svd_batch(const T* w, const LaBatch<R>& b, T* u, index_t uc, T* s, T* vh
     if (q < kSvdPrecondMin) {
       for (index_t r = 0; r < m; ++r)
         for (index_t c = 0; c < n; ++c) {
-          if (tall) g[std::size_t(c * m + r)] = a[r * n + c];
-          else g[std::size_t(r * n + c)] = a[r * n + c];
+          if (tall)
+            g[std::size_t(c * m + r)] = a[r * n + c];
+          else
+            g[std::size_t(r * n + c)] = a[r * n + c];
         }
       lapack::jacobi_svd<T>(p, q, g.data(), p, vectors ? vt.data() : nullptr, q, si);
     } else {
@@ -141,10 +150,68 @@ auto svdvals_impl(const X& a) {
   static_assert(matrix_check<Op, S, T>::value);
   const auto w = la_work(a);
   const auto b = la_batch(w.sizes());
-  auto Sv = la_make<T, la_replace_t<S, 2, la_min(la_rows<S>, la_cols<S>)>>(la_ext(b.lead, std::min(b.m, b.n)),
-                                                                            Op::name);
+  auto Sv =
+      la_make<T, la_replace_t<S, 2, la_min(la_rows<S>, la_cols<S>)>>(la_ext(b.lead, std::min(b.m, b.n)), Op::name);
   la_svd_batch<T>(w.data(), b, nullptr, 0, Sv.data(), nullptr, 0);
   return Sv;
+}
+
+// The VJP of A = U diag(S) Vh (reduced: U m x k, Vh k x n; ucols / vrows the stored widths, k or the
+// full ones, of which the first k are used) for the gradients gu (m x ucols), gs (k), gvh (vrows x n,
+// or its transpose n x vrows when gvh_t: torch.svd's V), any of them null.
+template <class T>
+void la_svd_backward(const T* gu, const T* gs, const T* gvh, bool gvh_t, const T* u, const T* s, const T* vh,
+                     index_t count, index_t m, index_t n, index_t ucols, index_t vrows, T* ga) {
+  const index_t k = std::min(m, n);
+  for (index_t i = 0; i < count; ++i) {
+    const auto ui = la_cmat(u, i, m, ucols), vhi = la_cmat(vh, i, vrows, n);
+    const T* si = s + i * k;
+    LaTmp<T> c(k, k);
+    if (gu || gvh) {
+      const auto gui = gu ? la_cmat(gu, i, m, ucols) : ui;
+      const auto gvhi = gvh ? (gvh_t ? la_cmat(gvh, i, n, vrows).t() : la_cmat(gvh, i, vrows, n)) : vhi;
+      LaTmp<T> uhgu(k, k), vhgv(k, k);
+      if (gu) uhgu = la_prod<T>(k, k, m, ui.t(), gui);
+      if (gvh) vhgv = la_prod<T>(k, k, n, vhi, gvhi.t());
+      for (index_t r = 0; r < k; ++r)
+        for (index_t q = 0; q < k; ++q) {
+          if (r == q) continue;
+          const T e = si[q] * si[q] - si[r] * si[r];
+          c(r, q) = ((uhgu(r, q) - uhgu(q, r)) * si[q] + si[r] * (vhgv(r, q) - vhgv(q, r))) / e;
+        }
+      if (m > n && gu) {
+        // gA = [U C + (I - U U^T) gU S^-1] Vh.
+        LaTmp<T> x(m, k);
+        for (index_t r = 0; r < m; ++r)
+          for (index_t q = 0; q < k; ++q) x(r, q) = gui(r, q) / si[q];
+        auto utx = la_prod<T>(k, k, m, ui.t(), x.ref());
+        for (index_t r = 0; r < k; ++r)
+          for (index_t q = 0; q < k; ++q) utx(r, q) = c(r, q) - utx(r, q);
+        la_addprod<T>(m, k, k, ui, utx.ref(), x.ref());  // x = U (C - U^T x) + x
+        if (gs)
+          for (index_t r = 0; r < m; ++r)
+            for (index_t q = 0; q < k; ++q) x(r, q) += ui(r, q) * gs[i * k + q];
+        la_addprod<T>(m, n, k, x.ref(), vhi, la_mat(ga, i, m, n));
+        continue;
+      }
+      if (m < n && gvh) {
+        // gA = U [C Vh + S^-1 gVh (I - Vh^T Vh)].
+        LaTmp<T> x(k, n);
+        for (index_t r = 0; r < k; ++r)
+          for (index_t q = 0; q < n; ++q) x(r, q) = gvhi(r, q) / si[r];
+        auto xv = la_prod<T>(k, k, n, x.ref(), vhi.t());
+        for (index_t r = 0; r < k; ++r)
+          for (index_t q = 0; q < k; ++q) xv(r, q) = c(r, q) - xv(r, q) + (gs && r == q ? gs[i * k + r] : T(0));
+        la_addprod<T>(k, n, k, xv.ref(), vhi, x.ref());  // x = (C + diag(gS) - x Vh^T) Vh + x
+        la_addprod<T>(m, n, k, ui, x.ref(), la_mat(ga, i, m, n));
+        continue;
+      }
+    }
+    if (gs)
+      for (index_t r = 0; r < k; ++r) c(r, r) = gs[i * k + r];
+    auto t = la_prod<T>(m, k, k, ui, c.ref());
+    la_addprod<T>(m, n, k, t.ref(), vhi, la_mat(ga, i, m, n));
+  }
 }
 
 }  // namespace detail
@@ -164,17 +231,85 @@ auto svdvals(const X& a) {
 }
 }  // namespace linalg
 
+namespace detail {
+// The Var form of an SVD: U, S, Vh (V = Vh^T when VT, torch.svd) as Vars, each recording the VJP with
+// the others' gradients taken as zero (the VJP is linear in (gU, gS, gVh)).
+template <bool Full, bool VT, class X>
+auto svd_tracked(const X& a) {
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  using T = typename V::value_type;
+  auto r = svd_impl<op::LinalgSvd, Full>(v.value());
+  using TU = decltype(r.U);
+  using TS = decltype(r.S);
+  using TV = decltype(r.Vh);
+  struct Saved {
+    TU u;
+    TS s;
+    TV vh;
+  };
+  auto saved = std::make_shared<const Saved>(Saved{r.U, r.S, r.Vh});
+  auto grad = [saved](const T* gu, const T* gs, const T* gvh, const V& in) {
+    T* ga = la_grad(in);
+    if (!ga) return;
+    const auto b = la_batch(in.value().sizes());
+    const auto& sv = *saved;
+    la_svd_backward<T>(gu, gs, gvh, VT, sv.u.data(), sv.s.data(), sv.vh.data(), b.count, b.m, b.n,
+                       sv.u.sizes()[V::rank - 1], sv.vh.sizes()[V::rank - 2], ga);
+  };
+  auto U = autograd::record(
+      "LinalgSvdBackward0", std::move(r.U),
+      [grad](const auto& g, const auto&, const V& in) { grad(g.data(), nullptr, nullptr, in); }, v);
+  auto S = autograd::record(
+      "LinalgSvdBackward0", std::move(r.S),
+      [grad](const auto& g, const auto&, const V& in) { grad(nullptr, g.data(), nullptr, in); }, v);
+  if constexpr (VT) {
+    using TVt = Tensor<
+        T, la_replace_t<typename TV::shape_type, 2, la_cols<typename TV::shape_type>, la_rows<typename TV::shape_type>>,
+        Cpu>;
+    auto Vv = autograd::record(
+        "LinalgSvdBackward0", TVt(transpose<-1, -2>(r.Vh)),
+        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); }, v);
+    return linalg::SvdVResult<decltype(U), decltype(S), decltype(Vv)>{std::move(U), std::move(S), std::move(Vv)};
+  } else {
+    auto Vh = autograd::record(
+        "LinalgSvdBackward0", std::move(r.Vh),
+        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); }, v);
+    return linalg::SvdResult<decltype(U), decltype(S), decltype(Vh)>{std::move(U), std::move(S), std::move(Vh)};
+  }
+}
+}  // namespace detail
+
+namespace linalg {
+// Autograd: {U, S, Vh} as Vars (see the gradient at the top).
+template <bool FullMatrices = false, Tracked X>
+auto svd(const X& a) {
+  return ctorch::detail::svd_tracked<FullMatrices, false>(a);
+}
+
+// Autograd: S, recording gA = U diag(gS) Vh.
+template <Tracked X>
+auto svdvals(const X& a) {
+  return ctorch::detail::svd_tracked<false, false>(a).S;
+}
+}  // namespace linalg
+
 // torch.svd(input, some=True): {U, S, V} with A = U diag(S) V^T (V [*, n, k], not Vh).
 // requires: A of rank >= 2, float or double. ensures: as linalg::svd, with V = Vh^T.
 template <Expression X>
 auto svd(const X& a) {
   auto r = detail::svd_impl<op::LinalgSvd, false>(a);
-  auto V = Tensor<typename decltype(r.Vh)::value_type,
-                  detail::la_replace_t<typename decltype(r.Vh)::shape_type, 2,
-                                       detail::la_cols<typename decltype(r.Vh)::shape_type>,
-                                       detail::la_rows<typename decltype(r.Vh)::shape_type>>,
-                  Cpu>(transpose<-1, -2>(r.Vh));
+  auto V = Tensor<
+      typename decltype(r.Vh)::value_type,
+      detail::la_replace_t<typename decltype(r.Vh)::shape_type, 2, detail::la_cols<typename decltype(r.Vh)::shape_type>,
+                           detail::la_rows<typename decltype(r.Vh)::shape_type>>,
+      Cpu>(transpose<-1, -2>(r.Vh));
   return linalg::SvdVResult<decltype(r.U), decltype(r.S), decltype(V)>{std::move(r.U), std::move(r.S), std::move(V)};
+}
+// Autograd: {U, S, V} as Vars.
+template <Tracked X>
+auto svd(const X& a) {
+  return detail::svd_tracked<false, true>(a);
 }
 
 }  // namespace ctorch

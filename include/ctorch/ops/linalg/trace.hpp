@@ -1,9 +1,10 @@
 // ctorch/ops/linalg/trace.hpp: trace (torch.trace), the sum of the main diagonal of a matrix.
 // Shape: [m, n] -> [] (0-d; m and n need not be equal, as PyTorch; only 2-D input, a compile error
 // otherwise). dtype: float and double keep theirs; int32, int64 and bool give int64 (as PyTorch).
-// Gradient: not yet.
+// Gradient: gA = g on the main diagonal, 0 elsewhere.
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -19,6 +20,23 @@ auto trace(const X& a) {
   R s(0);
   for (index_t i = 0; i < std::min(m, n); ++i) s += R(w.data()[i * n + i]);
   return Tensor<R, Shape<>, Cpu>(s);
+}
+
+// Autograd: as trace, recording gA = g I (m x n).
+template <Tracked X>
+auto trace(const X& a) {
+  auto v = autograd::as_var(a);
+  using V = decltype(v);
+  static_assert(V::rank == 2, "ctorch: trace: expected a matrix (a 2-D tensor)");
+  return autograd::record(
+      "TraceBackward0", trace(v.value()),
+      [](const auto& g, const auto&, const V& in) {
+        auto* ga = detail::la_grad(in);
+        if (!ga) return;
+        const index_t m = in.size(0), n = in.size(1);
+        for (index_t i = 0; i < std::min(m, n); ++i) ga[i * n + i] += g.item();
+      },
+      v);
 }
 
 }  // namespace ctorch

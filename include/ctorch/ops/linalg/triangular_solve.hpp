@@ -8,9 +8,13 @@
 // Only A's `upper` (or lower) triangle is read; with unitriangular its diagonal is taken
 // as ones. Static mismatch: compile error from square_check / rhs_check; Dyn: shape_error. dtype: float
 // or double. No singularity check (a zero on A's diagonal gives inf/nan, as in PyTorch).
-// Method: blocked substitution with GEMM updates for n >= 128. Gradient: not yet.
+// Method: blocked substitution with GEMM updates for n >= 128.
+// Gradient (PyTorch's triangular_solve_backward): gB = op(A)^-T G, gA = -gB X^T (transposed back when
+// op(A) = A^T) kept on the triangle that is read (without the diagonal when unitriangular); the copy
+// cloned_coefficient passes its gradient to A unchanged. X A = B: gB = G A^-T, gA = -X^T gB.
 #pragma once
 #include "lapack_common.hpp"
+#include "lapack_grad.hpp"
 
 namespace ctorch {
 
@@ -31,11 +35,55 @@ auto la_triangular(W& aw, const BW& bw, bool upper, bool transpose, bool unit) {
   const auto b = la_batch(aw.sizes());
   la_check_square(Op::name, b);
   const index_t n = b.n;
-  return la_solve_rhs<Op, SA, SB, T, false>(b.lead, n, bw, [] {}, [&](index_t ia, lapack::MatRef<T> x, index_t k) {
-    const auto a = la_mat(aw.data(), ia, n, n);
-    if (transpose) lapack::trsm<T>(n, k, a.t(), upper, unit, x);
-    else lapack::trsm<T>(n, k, a, !upper, unit, x);
-  });
+  return la_solve_rhs<Op, SA, SB, T, false>(
+      b.lead, n, bw, [] {},
+      [&](index_t ia, lapack::MatRef<T> x, index_t k) {
+        const auto a = la_mat(aw.data(), ia, n, n);
+        if (transpose)
+          lapack::trsm<T>(n, k, a.t(), upper, unit, x);
+        else
+          lapack::trsm<T>(n, k, a, !upper, unit, x);
+      });
+}
+
+// The VJP of op(A) X = B (left) or X op(A) = B (not left), op(A) = A^T when transpose, for each
+// broadcast batch element of X; gradients summed into a's and b's buffers.
+template <class G, class XT, class VA, class VB>
+void la_triangular_backward(const G& g, const XT& x, const VA& a, const VB& b, bool upper, bool transpose, bool unit,
+                            bool left) {
+  using T = typename VA::value_type;
+  T* ga = la_grad(a);
+  T* gb = la_grad(b);
+  if (!ga && !gb) return;
+  const auto ab = la_batch(a.value().sizes());
+  const auto xb = la_batch(x.sizes());
+  const auto lead_b = la_lead<2>(b.value().sizes());
+  const index_t n = ab.n, r = xb.m, c = xb.n;  // X is r x c: n x k (left) or k x n
+  LaTmp<T> z(r, c), t(n, n);
+  for (index_t i = 0; i < xb.count; ++i) {
+    const index_t ia = la_bcast_index(i, xb.lead, ab.lead), ib = la_bcast_index(i, xb.lead, lead_b);
+    const auto ai = la_cmat(a.value().data(), ia, n, n);
+    std::copy(g.data() + i * r * c, g.data() + (i + 1) * r * c, z.d.begin());
+    // left: op(A)^T Z = G; right: op(A) Z^T = G^T. M = A or A^T; A^T's triangle is the other one.
+    const bool m_is_a = left == transpose;
+    const auto m = m_is_a ? ai : ai.t();
+    const bool lower = m_is_a ? !upper : upper;
+    lapack::trsm<T>(n, left ? c : r, m, lower, unit, left ? z.ref() : z.t());
+    if (gb) la_add_to(gb + ib * r * c, r, c, z.ref());
+    if (!ga) continue;
+    // gA_op = -Z X^T (left) or -X^T Z (right); gA = gA_op or its transpose.
+    const auto xi = la_cmat(x.data(), i, r, c);
+    if (left)
+      t = la_prod<T>(n, n, c, z.ref(), xi.t(), T(-1));
+    else
+      t = la_prod<T>(n, n, r, xi.t(), z.ref(), T(-1));
+    auto gi = la_mat(ga, ia, n, n);
+    for (index_t p = 0; p < n; ++p)
+      for (index_t q = 0; q < n; ++q) {
+        const bool kept = upper ? q >= p + (unit ? 1 : 0) : q + (unit ? 1 : 0) <= p;
+        if (kept) gi(p, q) += transpose ? t(q, p) : t(p, q);
+      }
+  }
 }
 }  // namespace detail
 
@@ -53,6 +101,27 @@ auto triangular_solve(const BX& b, const AX& A, bool upper = true, bool transpos
   const auto bw = detail::la_work(b);
   auto x = detail::la_triangular<op::TriangularSolve, SA, SB>(aw, bw, upper, transpose, unitriangular);
   return linalg::TriangularSolveResult<decltype(x), decltype(aw)>{std::move(x), std::move(aw)};
+}
+
+// Autograd: {X, cloned_coefficient}, both Vars (see the gradient at the top).
+template <Expression BX, Expression AX>
+requires autograd::AnyTracked<BX, AX>
+auto triangular_solve(const BX& b, const AX& A, bool upper = true, bool transpose = false, bool unitriangular = false) {
+  auto va = autograd::as_var(A);
+  auto vb = autograd::as_var(b);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  auto r = triangular_solve(vb.value(), va.value(), upper, transpose, unitriangular);
+  auto x = autograd::record(
+      "TriangularSolveBackward0", std::move(r.solution),
+      [=](const auto& g, const auto& y, const VB& bb, const VA& aa) {
+        detail::la_triangular_backward(g, y, aa, bb, upper, transpose, unitriangular, true);
+      },
+      vb, va);
+  auto c = autograd::record(
+      "TriangularSolveBackward0", std::move(r.cloned_coefficient),
+      [](const auto& g, const auto&, const VA& aa) { autograd::accumulate(aa, g); }, va);
+  return linalg::TriangularSolveResult<decltype(x), decltype(c)>{std::move(x), std::move(c)};
 }
 
 namespace linalg {
@@ -84,8 +153,26 @@ auto solve_triangular(const AX& A, const BX& B, bool upper, bool left = true, bo
   // X A = B  <=>  A^T X^T = B^T.
   const auto b0 = ctorch::detail::la_work(B);
   const Tensor<T, SBD, Cpu> bt(transpose<-1, -2>(b0));
-  const auto xt = ctorch::detail::la_triangular<op::LinalgSolveTriangular, SAD, SBD>(aw, bt, upper, true, unitriangular);
+  const auto xt =
+      ctorch::detail::la_triangular<op::LinalgSolveTriangular, SAD, SBD>(aw, bt, upper, true, unitriangular);
   return Tensor<T, RS, Cpu>(transpose<-1, -2>(xt));
+}
+
+// Autograd: as solve_triangular, recording gB = A^-T G, gA = -gB X^T on A's triangle (left), or
+// gB = G A^-T, gA = -X^T gB (not left).
+template <Expression AX, Expression BX>
+requires autograd::AnyTracked<AX, BX>
+auto solve_triangular(const AX& A, const BX& B, bool upper, bool left = true, bool unitriangular = false) {
+  auto va = autograd::as_var(A);
+  auto vb = autograd::as_var(B);
+  using VA = decltype(va);
+  using VB = decltype(vb);
+  return autograd::record(
+      "LinalgSolveTriangularBackward0", solve_triangular(va.value(), vb.value(), upper, left, unitriangular),
+      [=](const auto& g, const auto& y, const VA& aa, const VB& bb) {
+        ctorch::detail::la_triangular_backward(g, y, aa, bb, upper, false, unitriangular, left);
+      },
+      va, vb);
 }
 }  // namespace linalg
 

@@ -49,15 +49,20 @@ auto mean(const X& x) {
   }
 }
 
-// Autograd: the gradient of a mean is the incoming gradient / n, broadcast back.
+// Autograd: the gradient of a mean is the incoming gradient / n, broadcast back (recorded under
+// create_graph).
 template <Tracked X>
 auto mean(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   using T = typename V::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "MeanBackward0", mean(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g * (T(1) / T(in.numel()))); }, v);
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g * (T(1) / T(in.numel()))); },
+      [](const auto& g, const V& in) {
+        autograd::accumulate_graph(in, V(autograd::bcast_to(g, in.dims()) * (T(1) / T(in.numel()))));
+      },
+      v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto mean(const X& x) {
@@ -65,10 +70,13 @@ auto mean(const X& x) {
   using V = decltype(v);
   using T = typename V::value_type;
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "MeanBackward1", mean<Dim, Keep>(v.value()),
       [](const auto& g, const auto&, const V& in) {
         autograd::accumulate(in, detail::unreduce<d, Keep>(g) * (T(1) / T(in.size(int(d)))));
+      },
+      [](const auto& g, const V& in) {
+        autograd::accumulate_graph(in, V(detail::unreduce_to<d, Keep>(g, in.dims()) * (T(1) / T(in.size(int(d))))));
       },
       v);
 }

@@ -7,13 +7,14 @@
 #pragma once
 #include <string>
 
-#include "../pointwise/sign.hpp"
-#include "../pointwise/abs.hpp"
-#include "../pointwise/pow.hpp"
-#include "../pointwise/where.hpp"
-#include "../pointwise/cast.hpp"
 #include "../comparison/eq.hpp"
+#include "../pointwise/abs.hpp"
+#include "../pointwise/cast.hpp"
+#include "../pointwise/pow.hpp"
+#include "../pointwise/sign.hpp"
+#include "../pointwise/where.hpp"
 #include "amax.hpp"
+#include "mean.hpp"  // red::Mean names the op in the dim check of norm along a dim
 #include "sum.hpp"
 
 namespace ctorch {

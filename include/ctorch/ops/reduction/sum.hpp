@@ -56,22 +56,43 @@ auto sum(const X& x) {
   return detail::reduce_along<red::Sum, T, T, detail::reduced_shape_t<S, d, Keep>>(x, d, "sum");
 }
 
-// Autograd: the gradient of a sum is the incoming gradient broadcast back over the summed elements.
+namespace detail {
+// The VJP of a sum along D as a recorded op (for create_graph): g, of the reduced shape, repeated along
+// D to extents `to`; its own VJP is the sum along D again.
+template <std::size_t D, bool Keep, class T, class SG, class Dev, class S>
+Var<T, S, Dev> unreduce_to(const Var<T, SG, Dev>& g, const Dims<S>& to) {
+  Tensor<T, S, Dev> out(to);
+  assign(out.view(), unreduce<D, Keep>(g.value()));
+  return autograd::record_graph(
+      "ExpandBackward1", std::move(out),
+      [](const auto& h, const auto&, const Var<T, SG, Dev>& in) { autograd::accumulate(in, sum<int(D), Keep>(h)); },
+      [](const Var<T, S, Dev>& h, const Var<T, SG, Dev>& in) {
+        autograd::accumulate_graph(in, Var<T, SG, Dev>(sum<int(D), Keep>(h)));
+      },
+      g);
+}
+}  // namespace detail
+
+// Autograd: the gradient of a sum is the incoming gradient broadcast back over the summed elements
+// (under create_graph, a recorded broadcast).
 template <Tracked X>
 auto sum(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "SumBackward0", sum(v.value()), [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g); }, v);
+  return autograd::record_graph(
+      "SumBackward0", sum(v.value()), [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, g); },
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, autograd::bcast_to(g, in.dims())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto sum(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Sum, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "SumBackward1", sum<Dim, Keep>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, detail::unreduce<d, Keep>(g)); }, v);
+      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, detail::unreduce<d, Keep>(g)); },
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, detail::unreduce_to<d, Keep>(g, in.dims())); },
+      v);
 }
 
 }  // namespace ctorch
