@@ -30,6 +30,29 @@ struct Baddbmm {
 }  // namespace op
 
 namespace detail {
+// The static rule of addbmm and baddbmm (Op): batch1 [B, N, M] and batch2 [B, M, P]; the compiler prints the op
+// and both shapes (the template arguments) first.
+template <class Op, class S1, class S2>
+struct batch_pair_check {
+  static constexpr bool ranks_ok = S1::rank == 3 && S2::rank == 3;
+  static_assert(ranks_ok,
+                "ctorch: addbmm/baddbmm: batch1 and batch2 must be 3-D (the op and both shapes are the template "
+                "arguments of batch_pair_check above)");
+  static constexpr index_t b1 = ranks_ok ? S1::static_extents[0] : Dyn, b2 = ranks_ok ? S2::static_extents[0] : Dyn;
+  static constexpr index_t k1 = ranks_ok ? S1::static_extents[2] : Dyn, k2 = ranks_ok ? S2::static_extents[1] : Dyn;
+  static_assert(extents_agree(b1, b2),
+                "ctorch: addbmm/baddbmm: the batch sizes of batch1 and batch2 differ (the op and both shapes are the "
+                "template arguments of batch_pair_check above)");
+  static_assert(extents_agree(k1, k2),
+                "ctorch: addbmm/baddbmm: the inner dims of batch1 and batch2 do not match (the op and both shapes "
+                "are the template arguments of batch_pair_check above)");
+  static constexpr bool value = ranks_ok && extents_agree(b1, b2) && extents_agree(k1, k2);
+  // addbmm's result [N, P] (the batch summed away).
+  using summed_shape = Shape<ranks_ok ? S1::static_extents[1] : Dyn, ranks_ok ? S2::static_extents[2] : Dyn>;
+};
+}  // namespace detail
+
+namespace detail {
 
 // requires: out is the product's fresh tensor. ensures: out holds input broadcast to out's shape (right-
 // aligned) when beta != 0; throws shape_error naming Op and both shapes when input does not broadcast.

@@ -1,11 +1,10 @@
 // ctorch/ops/linalg/addbmm.hpp: addbmm (torch.addbmm), beta * input + alpha * sum_i batch1[i] @ batch2[i].
 // Shape: batch1 [B, N, M], batch2 [B, M, P] (equal batch sizes, as in PyTorch), input broadcastable to
-// [N, P] -> [N, P]. A static mismatch is a compile error from addbmm_check<Shape of batch1, Shape of
-// batch2> (input: broadcast_check<op::Addbmm, ...>); a Dyn one throws shape_error naming addbmm and both
-// shapes. With beta == 0, input is ignored (its NaNs do not propagate), as in PyTorch; an empty batch
-// gives beta * input. dtype: float or double, batch1 and batch2 alike.
-// Method: one GEMM per batch element accumulating into the output (beta = 1 after the first), so the
-// sum costs no temporary.
+// [N, P] -> [N, P]. A static mismatch is a compile error from batch_pair_check<op::Addbmm, Shape of
+// batch1, Shape of batch2> (input: broadcast_check<op::Addbmm, ...>); a Dyn one throws shape_error naming addbmm and
+// both shapes. With beta == 0, input is ignored (its NaNs do not propagate), as in PyTorch; an empty batch gives beta *
+// input. dtype: float or double, batch1 and batch2 alike. Method: one GEMM per batch element accumulating into the
+// output (beta = 1 after the first), so the sum costs no temporary.
 #pragma once
 #include <array>
 
@@ -15,27 +14,6 @@
 
 namespace ctorch {
 
-namespace detail {
-// The static rule of addbmm; the compiler prints both shapes (the template arguments) first.
-template <class S1, class S2>
-struct addbmm_check {
-  static constexpr bool ranks_ok = S1::rank == 3 && S2::rank == 3;
-  static_assert(ranks_ok,
-                "ctorch: addbmm: batch1 and batch2 must be 3-D (their shapes are the template arguments of "
-                "addbmm_check above)");
-  static constexpr index_t b1 = ranks_ok ? S1::static_extents[0] : Dyn, b2 = ranks_ok ? S2::static_extents[0] : Dyn;
-  static constexpr index_t k1 = ranks_ok ? S1::static_extents[2] : Dyn, k2 = ranks_ok ? S2::static_extents[1] : Dyn;
-  static_assert(extents_agree(b1, b2),
-                "ctorch: addbmm: the batch sizes of batch1 and batch2 differ (their shapes are the template "
-                "arguments of addbmm_check above)");
-  static_assert(extents_agree(k1, k2),
-                "ctorch: addbmm: the inner dims of batch1 and batch2 do not match (their shapes are the template "
-                "arguments of addbmm_check above)");
-  static constexpr bool value = ranks_ok && extents_agree(b1, b2) && extents_agree(k1, k2);
-  using result_shape = Shape<ranks_ok ? S1::static_extents[1] : Dyn, ranks_ok ? S2::static_extents[2] : Dyn>;
-};
-}  // namespace detail
-
 // PyTorch's keyword order as C++ defaults: addbmm(input, batch1, batch2, beta = 1, alpha = 1).
 // requires: batch1 [B, N, M], batch2 [B, M, P], input of rank <= 2 broadcastable to [N, P].
 // ensures: a new Tensor beta * input + alpha * sum_i batch1[i] @ batch2[i].
@@ -44,8 +22,8 @@ auto addbmm(const I& input, const A& batch1, const B& batch2, double beta = 1, d
   detail::check_product_dtypes<A, B>();
   using SA = detail::lin_shape_t<A>;
   using SB = detail::lin_shape_t<B>;
-  static_assert(detail::addbmm_check<SA, SB>::value);
-  using RS = typename detail::addbmm_check<SA, SB>::result_shape;
+  static_assert(detail::batch_pair_check<op::Addbmm, SA, SB>::value);
+  using RS = typename detail::batch_pair_check<op::Addbmm, SA, SB>::summed_shape;
   static_assert(detail::lin_shape_t<I>::rank <= 2, "ctorch: addbmm: input has at most 2 dims");
   [[maybe_unused]] broadcast_shape_t<op::Addbmm, detail::lin_shape_t<I>, RS>* check = nullptr;
   using T = detail::lin_value_t<A>;

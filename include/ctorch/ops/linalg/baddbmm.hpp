@@ -1,7 +1,7 @@
 // ctorch/ops/linalg/baddbmm.hpp: baddbmm (torch.baddbmm), beta * input + alpha * bmm(batch1, batch2).
 // Shape: batch1 [B, N, M], batch2 [B, M, P] (equal batch sizes, no broadcasting, as in PyTorch), input
 // broadcastable to [B, N, P] -> [B, N, P]. A static mismatch is a compile error from
-// baddbmm_check<Shape of batch1, Shape of batch2> (input: broadcast_check<op::Baddbmm, ...>); a Dyn one
+// batch_pair_check<op::Baddbmm, Shape of batch1, Shape of batch2> (input: broadcast_check<op::Baddbmm, ...>); a Dyn one
 // throws shape_error naming baddbmm and both shapes. With beta == 0, input is ignored (its NaNs do not
 // propagate), as in PyTorch. dtype: float or double, batch1 and batch2 alike.
 #pragma once
@@ -11,26 +11,6 @@
 
 namespace ctorch {
 
-namespace detail {
-// The static rule of baddbmm; the compiler prints both shapes (the template arguments) first.
-template <class S1, class S2>
-struct baddbmm_check {
-  static constexpr bool ranks_ok = S1::rank == 3 && S2::rank == 3;
-  static_assert(ranks_ok,
-                "ctorch: baddbmm: batch1 and batch2 must be 3-D (their shapes are the template arguments of "
-                "baddbmm_check above)");
-  static constexpr index_t b1 = ranks_ok ? S1::static_extents[0] : Dyn, b2 = ranks_ok ? S2::static_extents[0] : Dyn;
-  static constexpr index_t k1 = ranks_ok ? S1::static_extents[2] : Dyn, k2 = ranks_ok ? S2::static_extents[1] : Dyn;
-  static_assert(extents_agree(b1, b2),
-                "ctorch: baddbmm: the batch sizes of batch1 and batch2 differ (their shapes are the template "
-                "arguments of baddbmm_check above)");
-  static_assert(extents_agree(k1, k2),
-                "ctorch: baddbmm: the inner dims of batch1 and batch2 do not match (their shapes are the template "
-                "arguments of baddbmm_check above)");
-  static constexpr bool value = ranks_ok && extents_agree(b1, b2) && extents_agree(k1, k2);
-};
-}  // namespace detail
-
 // PyTorch's keyword order as C++ defaults: baddbmm(input, batch1, batch2, beta = 1, alpha = 1).
 // requires: batch1 [B, N, M], batch2 [B, M, P], input of rank <= 3 broadcastable to [B, N, P].
 // ensures: a new Tensor, out[i] = beta * input[i] + alpha * batch1[i] @ batch2[i].
@@ -39,7 +19,7 @@ auto baddbmm(const I& input, const A& batch1, const B& batch2, double beta = 1, 
   detail::check_product_dtypes<A, B>();
   using SA = detail::lin_shape_t<A>;
   using SB = detail::lin_shape_t<B>;
-  static_assert(detail::baddbmm_check<SA, SB>::value);
+  static_assert(detail::batch_pair_check<op::Baddbmm, SA, SB>::value);
   using RS = detail::product_shape_t<SA, SB>;
   static_assert(detail::lin_shape_t<I>::rank <= 3, "ctorch: baddbmm: input has at most 3 dims");
   [[maybe_unused]] broadcast_shape_t<op::Baddbmm, detail::lin_shape_t<I>, RS>* check = nullptr;
