@@ -157,9 +157,13 @@ TEST_CASE("autograd: create_graph is refused, naming the macro, when compiled ou
   auto s = sum(a * a);
   CHECK_THROWS_WITH_AS(autograd::grad(s, std::tie(a), autograd::GradOptions{.create_graph = true}),
                        doctest::Contains("CTORCH_CREATE_GRAPH=1"), autograd_error);
+  CHECK_THROWS_WITH_AS(s.backward(autograd::BackwardOptions{.create_graph = true}),
+                       doctest::Contains("CTORCH_CREATE_GRAPH=1"), autograd_error);
   // The first-order form still works after the refusal.
   auto [ga] = autograd::grad(s, std::tie(a), autograd::GradOptions{});
   CHECK(ga.value()(2) == doctest::Approx(6));
+  s.backward(autograd::BackwardOptions{});
+  CHECK(a.grad()(2) == doctest::Approx(6));
 }
 
 TEST_CASE("autograd: no_grad, enable_grad, detach") {

@@ -1,4 +1,5 @@
-// Second derivatives: autograd::grad(..., {.create_graph = true}) returns gradients that carry a graph.
+// Second derivatives: autograd::grad(..., {.create_graph = true}) returns gradients that carry a graph, and
+// backward({.create_graph = true}) leaves .grad's that do (grad_var()).
 // Hessian-vector products of small functions against their analytic values, gradgradcheck (finite
 // differences of the first VJP, in double) over every pointwise op, the reductions sum and mean and
 // the products, a third derivative, the options, the error for an op without a create_graph VJP, and a
@@ -19,8 +20,12 @@
 #include <ctorch/ops/linalg/mv.hpp>
 #include <ctorch/ops/pointwise.hpp>
 #include <ctorch/ops/reduction/amax.hpp>
+#include <ctorch/ops/reduction/logsumexp.hpp>
 #include <ctorch/ops/reduction/mean.hpp>
+#include <ctorch/ops/reduction/norm.hpp>
+#include <ctorch/ops/reduction/prod.hpp>
 #include <ctorch/ops/reduction/sum.hpp>
+#include <ctorch/ops/reduction/var.hpp>
 #include <ctorch/ops/view.hpp>
 #include <map>
 #include <string>
@@ -150,6 +155,21 @@ std::map<std::string, Case> reduction_cases() {
       {"mean", red(R1(Var(mean(x * x) * mean(x))))},
       {"mean_dim", red(R1(Var(mean<-1, true>(exp(x)) * x)))},
       {"mean_dim0", red(R1(Var(square(mean<0>(x * x)))))},
+      {"logsumexp_dim", red(R1(Var(square(logsumexp<1>(x * x)))))},
+      {"logsumexp_keepdim", red(R1(Var(logsumexp<0, true>(x) * x)))},
+      {"var", red(R1(Var(var(x * x) * mean(x))))},
+      {"var_biased", red(R1(Var(square(var(x, false)))))},
+      {"var_dim", red(R1(Var(square(var<1>(x)))))},
+      {"std", red(R1(Var(ctorch::std(x) * sum(x))))},
+      {"std_dim", red(R1(Var(ctorch::std<0, true>(x * x) * x)))},
+      {"norm", red(R1(Var(norm(x) * sum(x))))},
+      {"norm_p1", red(R1(Var(square(norm(x, 1)))))},
+      {"norm_p3", red(R1(Var(square(norm(x, 3)))))},
+      {"norm_dim", red(R1(Var(square(norm<1>(x)))))},
+      {"norm_dim_p3", red(R1(Var(norm<0, true>(x, 3) * x)))},
+      {"amax", red(R1(Var(amax(x) * x)))},
+      {"amin_dim", red(R1(Var(square(amin<1>(x * x)))))},
+      {"amax_keepdim", red(R1(Var(amax<0, true>(x) * x)))},
   };
 }
 
@@ -296,7 +316,7 @@ TEST_CASE("create_graph: Hessian-vector products of small functions match their 
 TEST_CASE("gradgradcheck: every pointwise op") {
   test::run_all(pointwise_cases());
 }
-TEST_CASE("gradgradcheck: sum and mean") {
+TEST_CASE("gradgradcheck: reductions (sum, mean, logsumexp, var, std, norm, amax, amin)") {
   test::run_all(reduction_cases());
 }
 TEST_CASE("gradgradcheck: mm, mv, dot, bmm and matmul at every rank") {
@@ -349,11 +369,11 @@ TEST_CASE("gradgradcheck: a function through an op without create_graph throws n
 
 TEST_CASE("create_graph: an op without a create_graph VJP throws naming it") {
   Var x(rnd<S34>(-1, 1, 31), true);
-  const auto msg = test::error_of([&] { (void)autograd::grad(amax(Var(x * x)), std::tuple{x}, create); });
+  const auto msg = test::error_of([&] { (void)autograd::grad(ctorch::prod(Var(x * x)), std::tuple{x}, create); });
   CHECK(msg.find("ctorch: backward: create_graph is not supported through ") == 0);
   CHECK(msg.find("yet") != std::string::npos);
   // The first-order pass through the same graph still works.
-  auto [g] = autograd::grad(amax(Var(x * x)), std::tuple{x}, GradOptions{});
+  auto [g] = autograd::grad(ctorch::prod(Var(x * x)), std::tuple{x}, GradOptions{});
   CHECK(!g.requires_grad());
 }
 
@@ -395,6 +415,56 @@ TEST_CASE("create_graph: options") {
   }
 }
 
+TEST_CASE("create_graph: backward({.create_graph = true}) leaves a .grad that carries its graph") {
+  using autograd::BackwardOptions;
+  const auto x0 = rnd<S4>(-1, 1, 40), v0 = rnd<S4>(-1, 1, 41);
+  const Tensor<double, S4> g1(3.0 * x0 * x0), h1(6.0 * x0 * v0);  // d sum(x^3), and d sum(v . 3x^2)
+  SUBCASE("the .grad value, and its derivative") {
+    Var x(x0, true);
+    Var(sum(Var(x * x * x))).backward(BackwardOptions{.create_graph = true});
+    expect_near(x.grad(), g1);
+    Var gx = x.grad_var();
+    CHECK(gx.requires_grad());
+    auto [d] = autograd::grad(sum(Var(gx * v0)), std::tuple{x}, GradOptions{});
+    expect_near(d.value(), h1);
+    x.zero_grad();  // the .grad's graph holds x: release it, as one would in PyTorch
+    CHECK(!x.has_grad());
+  }
+  SUBCASE("accumulation: a plain .grad before and a plain backward after") {
+    Var x(x0, true);
+    Var(sum(Var(x * x * x))).backward();
+    CHECK(!x.grad_var().requires_grad());  // a constant
+    Var(sum(Var(x * x * x))).backward(BackwardOptions{.create_graph = true});
+    expect_near(x.grad(), Tensor<double, S4>(2.0 * g1));
+    auto [d1] = autograd::grad(sum(Var(x.grad_var() * v0)), std::tuple{x}, GradOptions{.retain_graph = true});
+    expect_near(d1.value(), h1);          // the first, plain .grad is a constant
+    Var(sum(Var(x * x * x))).backward();  // a .grad with a graph stays one
+    expect_near(x.grad(), Tensor<double, S4>(3.0 * g1));
+    auto [d2] = autograd::grad(sum(Var(x.grad_var() * v0)), std::tuple{x}, GradOptions{});
+    expect_near(d2.value(), h1);  // the last backward had no create_graph: its part is a constant
+    x.zero_grad(false);
+    CHECK(!x.grad_var().requires_grad());
+    expect_near(x.grad(), Tensor<double, S4>(0.0 * g1));
+  }
+  SUBCASE("retain_graph defaults to create_graph; false frees the graph") {
+    Var x(x0, true);
+    Var y(sum(Var(exp(x))));
+    y.backward(BackwardOptions{.create_graph = true});
+    y.backward(BackwardOptions{.retain_graph = false, .create_graph = true});
+    expect_near(x.grad(), Tensor<double, S4>(2.0 * exp(x0)));
+    CHECK(test::error_of([&] { y.backward(); }).find("a second time") != std::string::npos);
+    x.zero_grad();
+  }
+  SUBCASE("a non-scalar output needs a gradient") {
+    Var x(x0, true);
+    Var y(x * x);
+    CHECK_THROWS_AS(y.backward(BackwardOptions{.create_graph = true}), autograd_error);
+    y.backward(Tensor<double, S4>(v0), BackwardOptions{.create_graph = true});
+    expect_near(x.grad(), Tensor<double, S4>(2.0 * x0 * v0));
+    x.zero_grad();
+  }
+}
+
 TEST_CASE("create_graph: a gradient penalty and a Hessian-vector product match PyTorch") {
   const test::Fixture fx("create_graph.txt");
   using test::tensor_from;
@@ -410,6 +480,22 @@ TEST_CASE("create_graph: a gradient penalty and a Hessian-vector product match P
     test::expect_golden("penalty.dW", fx["penalty.dW"], dW.value(), 1e-10);
     test::expect_golden("penalty.db", fx["penalty.db"], db.value(), 1e-10);
     test::expect_golden("penalty.dx", fx["penalty.dx"], dx.value(), 1e-10);
+  }
+  SUBCASE("penalty through L.backward({.create_graph = true}) and x.grad_var()") {
+    Var x(tensor_from<double, Shape<5, 4>>(fx["penalty.x"]), true);
+    Var W(tensor_from<double, Shape<4, 3>>(fx["penalty.W"]), true);
+    Var b(tensor_from<double, Shape<3>>(fx["penalty.b"]), true);
+    Var<double, Shape<5, 3>> h = tanh(mm(x, W) + b);
+    Var(mean(Var(h * h)) + sum(Var(sigmoid(h)))).backward(autograd::BackwardOptions{.create_graph = true});
+    test::expect_golden("penalty.gx", fx["penalty.gx"], x.grad(), 1e-12);
+    const Var gx = x.grad_var();
+    x.zero_grad();
+    W.zero_grad();
+    b.zero_grad();
+    Var(sum(Var(gx * gx))).backward();
+    test::expect_golden("penalty.dW", fx["penalty.dW"], W.grad(), 1e-10);
+    test::expect_golden("penalty.db", fx["penalty.db"], b.grad(), 1e-10);
+    test::expect_golden("penalty.dx", fx["penalty.dx"], x.grad(), 1e-10);
   }
   SUBCASE("hvp: through sum and mean along dims and a product") {
     Var x(tensor_from<double, Shape<3, 4>>(fx["hvp.x"]), true);

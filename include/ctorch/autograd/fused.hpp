@@ -134,11 +134,11 @@ struct PacketAt {
 };
 
 template <class M, class Acc, class EV>
-void fill(Vals<M, EV>& v, const EV& ev, const Acc& acc) {
+CTORCH_ALWAYS_INLINE void fill(Vals<M, EV>& v, const EV& ev, const Acc& acc) {
   v.y = acc.leaf(ev);
 }
 template <class M, class Acc, class Op, class... E>
-void fill(Vals<M, MapEval<Op, E...>>& v, const MapEval<Op, E...>& ev, const Acc& acc) {
+CTORCH_ALWAYS_INLINE void fill(Vals<M, MapEval<Op, E...>>& v, const MapEval<Op, E...>& ev, const Acc& acc) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (fill(std::get<I>(v.kids), ctorch::detail::get<I>(ev.a), acc), ...);
     if constexpr (M::packet)
@@ -160,11 +160,11 @@ V cvt(const X& x) {
 // ---- the chain rule, top-down ---------------------------------------------------------------------
 // Sends gradient g (of the node whose values are v) to the Var leaves below, numbered from P.
 template <std::size_t P, class V, class M, class EV, class G, class Sink>
-void back(const Vals<M, EV>&, const G& g, Sink& sink) {
+CTORCH_ALWAYS_INLINE void back(const Vals<M, EV>&, const G& g, Sink& sink) {
   if constexpr (nvar<EV> == 1) sink.template put<P>(g);
 }
 template <std::size_t P, class V, class M, class Op, class... E, class G, class Sink>
-void back(const Vals<M, MapEval<Op, E...>>& v, const G& g, Sink& sink) {
+CTORCH_ALWAYS_INLINE void back(const Vals<M, MapEval<Op, E...>>& v, const G& g, Sink& sink) {
   using R = typename MapEval<Op, E...>::value_type;
   if constexpr (std::is_floating_point_v<R>) {  // no gradient flows through comparisons or integer ops
     constexpr auto off = var_offsets<E...>();
@@ -198,7 +198,7 @@ struct Sink {
   bool indexed = false;
 
   template <std::size_t P, class G>
-  void put(const G& g) {
+  CTORCH_ALWAYS_INLINE void put(const G& g) {
     using LT = std::tuple_element_t<P, Types>;
     auto* d = static_cast<LT*>(dst[P]);
     if (!d) return;

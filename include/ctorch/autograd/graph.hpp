@@ -109,6 +109,22 @@ void accumulate_graph(const Var<T, S, D>& v, const Var<T, S, D>& c) {
   n->gin->retain();
 }
 
+// requires: n.gin set (a create_graph gradient arrived at n). ensures: n.grad_graph = the .grad so far
+// (its graph, or a constant for a .grad from a plain backward) + n.gin, recorded.
+template <DType T, ShapeType S, Device D>
+void accumulate_grad_graph(VarNode<T, S, D>& n) {
+  Var<T, S, D> g(n.gin);
+  if (n.grad_graph) {
+    const Var<T, S, D> before(n.grad_graph);
+    std::exchange(n.grad_graph, nullptr)->release();
+    g = add_graph(before, g);
+  } else if (n.grad) {
+    g = add_graph(Var<T, S, D>(*n.grad), g);
+  }
+  n.grad_graph = g.node();
+  n.grad_graph->retain();
+}
+
 template <class S2, class T, class S, class D>
 Var<T, S2, D> sum_to(const Var<T, S, D>& g, const Dims<S2>& to);
 

@@ -40,7 +40,15 @@ struct BackwardMode {
   bool retain_graph = false;
   bool accumulate = true;
   bool create_graph = false;
+  bool accumulate_graph = false;  // backward(create_graph): .grad keeps the gradient's graph (VarNode::grad_graph)
 };
+
+template <DType T, ShapeType S, Device D>
+class VarNode;
+#if CTORCH_CREATE_GRAPH
+template <DType T, ShapeType S, Device D>
+void accumulate_grad_graph(VarNode<T, S, D>& n);  // graph.hpp
+#endif
 
 class Node {
  public:
@@ -133,6 +141,7 @@ class VarNode : public Node {
   ~VarNode() override {
     if (gin) gin->release();
     if (captured_graph) captured_graph->release();
+    if (grad_graph) grad_graph->release();
   }
 
   tensor_type value;
@@ -144,6 +153,9 @@ class VarNode : public Node {
   // and the result of autograd::grad(..., {.create_graph = true}) for this node.
   VarNode* gin = nullptr;
   VarNode* captured_graph = nullptr;
+  // .grad after backward with create_graph: a node of the gradient's graph (retained), whose value `grad`
+  // holds. As in PyTorch, that graph may reference this node (a cycle): zero_grad() breaks it.
+  VarNode* grad_graph = nullptr;
 
   // The buffer contributions are added into (zero-filled on first use).
   tensor_type& incoming_buffer() {
@@ -159,6 +171,17 @@ class VarNode : public Node {
     if (captures) {
       captured = std::move(incoming);
     } else if (is_leaf ? mode.accumulate : retains_grad) {
+#if CTORCH_CREATE_GRAPH
+      if (grad_graph) {  // a .grad with a graph (an earlier backward with create_graph) stays one, as in PyTorch
+        gin = new_node<VarNode>(std::move(*incoming));
+        gin->retain();
+        accumulate_grad_graph(*this);
+        grad.emplace(grad_graph->value);
+        std::exchange(gin, nullptr)->release();
+        incoming.reset();
+        return;
+      }
+#endif
       if (!grad)
         grad = std::move(incoming);
       else
@@ -171,8 +194,12 @@ class VarNode : public Node {
     if (gin) std::exchange(gin, nullptr)->release();
   }
 
-  bool has_incoming_graph() const noexcept override { return gin != nullptr; }
-  bool has_hooks() const noexcept override { return !hooks.empty(); }
+  bool has_incoming_graph() const noexcept override {
+    return gin != nullptr;
+  }
+  bool has_hooks() const noexcept override {
+    return !hooks.empty();
+  }
 #if CTORCH_CREATE_GRAPH
   // As finish, with the gradient a Var: captured nodes keep it (with its graph); a .grad (a Tensor)
   // receives its value.
@@ -183,10 +210,14 @@ class VarNode : public Node {
       return;
     }
     if (is_leaf ? mode.accumulate : retains_grad) {
-      if (!grad)
+      if (mode.accumulate_graph) {
+        accumulate_grad_graph(*this);  // graph.hpp
+        grad.emplace(grad_graph->value);
+      } else if (!grad) {
         grad.emplace(gin->value);
-      else
+      } else {
         detail::add_into(grad->data(), gin->value.data(), grad->numel());
+      }
     }
     std::exchange(gin, nullptr)->release();
   }

@@ -7,6 +7,7 @@
 // reductions and views are materialization points with their own nodes (their VJPs sit in their op
 // headers). Inference code uses Tensor and pays nothing for any of this.
 #pragma once
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <type_traits>
@@ -30,6 +31,14 @@ inline constexpr bool is_var_v = false;
 template <class T, class S, class D>
 inline constexpr bool is_var_v<Var<T, S, D>> = true;
 
+namespace autograd {
+// The options of torch's Tensor.backward: retain_graph defaults to create_graph, as in PyTorch.
+struct BackwardOptions {
+  std::optional<bool> retain_graph = std::nullopt;
+  bool create_graph = false;
+};
+}  // namespace autograd
+
 namespace autograd::detail {
 template <class E>
 inline constexpr bool has_var = is_var_v<E>;
@@ -49,7 +58,8 @@ template <class Op, class... A, class F>
 void for_each_var(const Map<Op, A...>& e, F&& f) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (for_each_var(e.template arg<I>(), f), ...);
-  }(std::index_sequence_for<A...>{});
+  }
+  (std::index_sequence_for<A...>{});
 }
 template <class E, class F>
 void for_each_var(const E& e, F&& f) {
@@ -81,9 +91,7 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   static constexpr std::size_t rank = S::rank;
 
   // A zero-filled leaf that does not require grad (static shapes).
-  Var()
-    requires(S::is_static)
-      : Var(tensor_type{}, false) {}
+  Var() requires(S::is_static) : Var(tensor_type{}, false) {}
 
   // ensures: a leaf holding `value`; it accumulates a .grad in backward when requires_grad.
   // requires: requires_grad only for float and double (value_error otherwise, as PyTorch).
@@ -95,8 +103,7 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   // Evaluates e in one fused pass. When e reads a Var that requires grad and grad mode is on, the
   // result records one node whose backward is the fused VJP of e.
   template <Expression E>
-    requires(!std::is_same_v<std::remove_cvref_t<E>, Var> && !is_tensor_v<std::remove_cvref_t<E>>)
-  Var(const E& e);
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var> && !is_tensor_v<std::remove_cvref_t<E>>) Var(const E& e);
 
   // Wraps a node (the result of an op); takes one reference.
   explicit Var(node_type* n) noexcept : n_(n) {
@@ -170,10 +177,20 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   }
   // Mutable .grad for optimizers and clipping; nullptr when there is none.
   tensor_type* grad_ptr() noexcept { return n_->grad ? &*n_->grad : nullptr; }
-  // ensures: no .grad (set_to_none, PyTorch's default) or a zero-filled one.
+  // ensures: no .grad (set_to_none, PyTorch's default) or a zero-filled one, without a graph either way.
   void zero_grad(bool set_to_none = true) {
-    if (set_to_none) n_->grad.reset();
-    else if (n_->grad) n_->grad->zero_();
+    if (n_->grad_graph) std::exchange(n_->grad_graph, nullptr)->release();
+    if (set_to_none)
+      n_->grad.reset();
+    else if (n_->grad)
+      n_->grad->zero_();
+  }
+  // requires: has_grad(). ensures: .grad as a Var: after backward({.create_graph = true}) it carries the
+  // gradient's graph and can be differentiated again; otherwise a constant. (Changes made through
+  // grad_ptr() do not reach the graph's value.)
+  Var grad_var() const {
+    if (n_->grad_graph) return Var(n_->grad_graph);
+    return Var(grad());
   }
   // The name of the op that made this Var (AddBackward-like), or nullptr for a leaf.
   const char* grad_fn() const noexcept { return n_->name(); }
@@ -209,6 +226,33 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
     start(std::move(gradient));
     autograd::run_backward(n_, autograd::BackwardMode{retain_graph, true});
   }
+  // torch's backward(gradient, retain_graph, create_graph). requires: as above; create_graph needs
+  // CTORCH_CREATE_GRAPH=1 (autograd_error otherwise). ensures: as above; with create_graph the leaves'
+  // .grad carry their graph (grad_var()), differentiable again. As in PyTorch, such a .grad can hold
+  // its own leaf (a reference cycle): zero_grad() releases it.
+  void backward(const autograd::BackwardOptions& opt) const {
+    if (numel() != 1)
+      throw autograd_error("ctorch: backward: grad can be implicitly created only for scalar outputs (this Var has " +
+                           std::to_string(numel()) + " elements; pass a gradient)");
+    tensor_type g(n_->value.dims());
+    g.fill_(T(1));
+    backward(std::move(g), opt);
+  }
+  void backward(tensor_type gradient, const autograd::BackwardOptions& opt) const {
+    const bool retain = opt.retain_graph.value_or(opt.create_graph);
+    if (!opt.create_graph) return backward(std::move(gradient), retain);
+#if CTORCH_CREATE_GRAPH
+    start(std::move(gradient));
+    n_->gin = autograd::new_node<node_type>(std::move(*n_->incoming));
+    n_->gin->retain();
+    n_->incoming.reset();
+    autograd::run_backward(n_, autograd::BackwardMode{retain, true, true, true});
+#else
+    throw autograd_error(
+        "ctorch: backward: create_graph is compiled out: define CTORCH_CREATE_GRAPH=1 for every translation unit "
+        "(CMake: -DCTORCH_CREATE_GRAPH=ON), see ctorch/core/config.hpp");
+#endif
+  }
 
   // --- in place, outside the graph ---------------------------------------------------------------
   // requires: grad mode off or a Var that does not require grad (PyTorch raises for a leaf that requires
@@ -224,14 +268,17 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
     data_().fill_(v);
     return *this;
   }
-  Var& zero_() { return fill_(T(0)); }
+  Var& zero_() {
+    return fill_(T(0));
+  }
 
-  node_type* node() const noexcept { return n_; }
+  node_type* node() const noexcept {
+    return n_;
+  }
 
   void start(tensor_type gradient) const {
     if (!n_->requires_grad)
-      throw autograd_error(
-          "ctorch: backward: element 0 of tensors does not require grad and does not have a grad_fn");
+      throw autograd_error("ctorch: backward: element 0 of tensors does not require grad and does not have a grad_fn");
     if (gradient.dims() != n_->value.dims())
       throw shape_error("ctorch: backward: the gradient has shape " + shape_string(gradient.sizes()) +
                         " but the output has shape " + shape_string(n_->value.sizes()));

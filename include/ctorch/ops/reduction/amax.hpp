@@ -3,10 +3,11 @@
 // Shape: as sum. dtype: the input's. NaN propagates (any NaN makes the result NaN). Empty input (or an
 // empty reduced dim) throws value_error, as PyTorch does. Fused like sum.
 #pragma once
-#include "../pointwise/where.hpp"
-#include "../pointwise/cast.hpp"
 #include "../comparison/eq.hpp"
+#include "../pointwise/cast.hpp"
+#include "../pointwise/where.hpp"
 #include "common.hpp"
+#include "sum.hpp"
 
 namespace ctorch {
 namespace red {
@@ -125,6 +126,24 @@ void extreme_backward(const V& in, const G& g, const Y& y) {
     autograd::accumulate(in, where(x == yk, unreduce<D, Keep>(g) / count, T(0)));
   }
 }
+// The create_graph form: each element's share (1 / count where it attains the extreme, else 0) is a
+// constant, so the gradient is g times it, recorded.
+template <std::size_t D, bool Keep, bool Full, class V, class G, class Y>
+void extreme_backward_graph(const V& in, const G& g, const Y& y) {
+  using T = typename V::value_type;
+  const auto& x = in.value();
+  const auto dims = in.dims();
+  if constexpr (Full) {
+    const T count = sum(cast<T>(x == y)).item();
+    const typename V::tensor_type share(where(x == y, T(1) / count, T(0)));
+    autograd::accumulate_graph(in, V(autograd::bcast_to(g, dims) * share));
+  } else {
+    const auto yk = unreduce<D, Keep>(y);
+    const auto count = sum<int(D), true>(cast<T>(x == yk));
+    const typename V::tensor_type share(where(x == yk, T(1) / count, T(0)));
+    autograd::accumulate_graph(in, V(unreduce_to<D, Keep>(g, dims) * share));
+  }
+}
 }  // namespace detail
 
 // Autograd: amax / amin; ties share the gradient evenly, as PyTorch.
@@ -132,35 +151,47 @@ template <Tracked X>
 auto amax(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "AmaxBackward0", amax(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); },
+      [](const auto& g, const V& in) { detail::extreme_backward_graph<0, false, true>(in, g, amax(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto amax(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Extreme<true>, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  [[maybe_unused]] constexpr std::size_t d =
+      detail::reduce_dim_check<red::Extreme<true>, typename V::shape_type, Dim>::value;
+  return autograd::record_graph(
       "AmaxBackward0", amax<Dim, Keep>(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); },
+      [](const auto& g, const V& in) {
+        detail::extreme_backward_graph<d, Keep, false>(in, g, amax<Dim, Keep>(in.value()));
+      },
+      v);
 }
 template <Tracked X>
 auto amin(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "AminBackward0", amin(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<0, false, true>(in, g, y); },
+      [](const auto& g, const V& in) { detail::extreme_backward_graph<0, false, true>(in, g, amin(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto amin(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Extreme<false>, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  [[maybe_unused]] constexpr std::size_t d =
+      detail::reduce_dim_check<red::Extreme<false>, typename V::shape_type, Dim>::value;
+  return autograd::record_graph(
       "AminBackward0", amin<Dim, Keep>(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::extreme_backward<d, Keep, false>(in, g, y); },
+      [](const auto& g, const V& in) {
+        detail::extreme_backward_graph<d, Keep, false>(in, g, amin<Dim, Keep>(in.value()));
+      },
+      v);
 }
 
 }  // namespace ctorch

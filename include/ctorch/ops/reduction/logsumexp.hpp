@@ -4,10 +4,11 @@
 // empty dim gives -inf. Shape: as sum<Dim, Keep>. dtype: integers and bool become float32.
 // Two fused passes over x (the max, then the sum of exponentials); x is never materialised.
 #pragma once
-#include "../pointwise/exp.hpp"
 #include "../comparison/eq.hpp"
 #include "../pointwise/add.hpp"
 #include "../pointwise/cast.hpp"
+#include "../pointwise/exp.hpp"
+#include "../pointwise/mul.hpp"
 #include "../pointwise/sub.hpp"
 #include "amax.hpp"
 #include "sum.hpp"
@@ -76,11 +77,17 @@ template <int Dim, bool Keep = false, Tracked X>
 auto logsumexp(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::LogSumExp, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  [[maybe_unused]] constexpr std::size_t d =
+      detail::reduce_dim_check<red::LogSumExp, typename V::shape_type, Dim>::value;
+  return autograd::record_graph(
       "LogsumexpBackward0", logsumexp<Dim, Keep>(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         autograd::accumulate(in, detail::unreduce<d, Keep>(g) * exp(in.value() - detail::unreduce<d, Keep>(y)));
+      },
+      [](const auto& g, const V& in) {  // create_graph: the same, with the result recomputed as a recorded Var
+        const auto dims = in.dims();
+        autograd::accumulate_graph(in, V(detail::unreduce_to<d, Keep>(g, dims) *
+                                         exp(in - autograd::bcast_to(logsumexp<Dim, true>(in), dims))));
       },
       v);
 }

@@ -10,6 +10,8 @@
 #include "../comparison/eq.hpp"
 #include "../pointwise/abs.hpp"
 #include "../pointwise/cast.hpp"
+#include "../pointwise/div.hpp"
+#include "../pointwise/mul.hpp"
 #include "../pointwise/pow.hpp"
 #include "../pointwise/sign.hpp"
 #include "../pointwise/where.hpp"
@@ -201,6 +203,20 @@ void norm_backward(const V& in, const G& g, const Y& y, double p) {
     autograd::accumulate(in, where(y == T(0), T(0), g * sign(x) * pow(abs(x), T(p - 1)) / pow(y, T(p - 1))));
   }
 }
+// The create_graph form for finite p > 0: the same formula over recorded Vars; g and y broadcast to x's
+// extents by the caller.
+template <class V, class G, class Y>
+void norm_backward_graph(const V& in, const G& g, const Y& y, double p) {
+  using T = typename V::value_type;
+  if (p == 0 || std::isinf(p))
+    throw autograd_error("ctorch: backward: create_graph is not supported through norm with p = 0 or inf yet");
+  if (p == 1)
+    autograd::accumulate_graph(in, V(g * sign(in)));
+  else if (p == 2)
+    autograd::accumulate_graph(in, V(where(y == T(0), T(0), g * in / y)));
+  else
+    autograd::accumulate_graph(in, V(where(y == T(0), T(0), g * sign(in) * pow(abs(in), T(p - 1)) / pow(y, T(p - 1)))));
+}
 }  // namespace detail
 
 // Autograd: the vector p-norm over every element or along one dim.
@@ -208,21 +224,31 @@ template <Tracked X>
 auto norm(const X& x, double p = 2) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "NormBackward0", norm(v.value(), p),
-      [p](const auto& g, const auto& y, const V& in) { detail::norm_backward(in, g, y, p); }, v);
+      [p](const auto& g, const auto& y, const V& in) { detail::norm_backward(in, g, y, p); },
+      [p](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::norm_backward_graph(in, autograd::bcast_to(g, dims), autograd::bcast_to(norm(in, p), dims), p);
+      },
+      v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto norm(const X& x, double p = 2) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "NormBackward1", norm<Dim, Keep>(v.value(), p),
       [p](const auto& g, const auto& y, const V& in) {
         if (std::isinf(p) || p == 0)
           throw value_error("ctorch: norm: the gradient of norm along a dim is implemented for finite p > 0");
         detail::norm_backward(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y), p);
+      },
+      [p](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::norm_backward_graph(in, detail::unreduce_to<d, Keep>(g, dims),
+                                    autograd::bcast_to(norm<Dim, true>(in, p), dims), p);
       },
       v);
 }

@@ -7,9 +7,11 @@
 #pragma once
 #include <algorithm>
 
-#include "../pointwise/where.hpp"
 #include "../comparison/eq.hpp"
+#include "../pointwise/div.hpp"
+#include "../pointwise/mul.hpp"
 #include "../pointwise/sub.hpp"
+#include "../pointwise/where.hpp"
 #include "mean.hpp"
 
 namespace ctorch {
@@ -125,6 +127,17 @@ void var_backward(const V& in, const G& g, const Y& y, const M& mean_k, index_t 
   else
     autograd::accumulate(in, g * (in.value() - mean_k) * (T(2) / denom));
 }
+// The create_graph form: the same formulas over recorded Vars. g, mean_k and y_k (the result, for std)
+// are broadcast to x's extents by the caller.
+template <bool Sqrt, class V, class G, class M, class Y>
+void var_backward_graph(const V& in, const G& g, const M& mean_k, const Y& y, index_t n, bool unbiased) {
+  using T = typename V::value_type;
+  const T denom = T(n - (unbiased ? 1 : 0));
+  if constexpr (Sqrt)
+    autograd::accumulate_graph(in, V(where(y == T(0), T(0), g * (in - mean_k) / (y * denom))));
+  else
+    autograd::accumulate_graph(in, V(g * (in - mean_k) * (T(2) / denom)));
+}
 }  // namespace detail
 
 // Autograd: var and std over every element or along one dim.
@@ -132,10 +145,15 @@ template <Tracked X>
 auto var(const X& x, bool unbiased = true) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "VarBackward0", var(v.value(), unbiased),
       [unbiased](const auto& g, const auto& y, const V& in) {
         detail::var_backward<false>(in, g, y, mean(in.value()), in.numel(), unbiased);
+      },
+      [unbiased](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::var_backward_graph<false>(in, autograd::bcast_to(g, dims), autograd::bcast_to(mean(in), dims), 0,
+                                          in.numel(), unbiased);
       },
       v);
 }
@@ -143,10 +161,15 @@ template <Tracked X>
 auto std(const X& x, bool unbiased = true) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "StdBackward0", ctorch::std(v.value(), unbiased),
       [unbiased](const auto& g, const auto& y, const V& in) {
         detail::var_backward<true>(in, g, y, mean(in.value()), in.numel(), unbiased);
+      },
+      [unbiased](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::var_backward_graph<true>(in, autograd::bcast_to(g, dims), autograd::bcast_to(mean(in), dims),
+                                         autograd::bcast_to(ctorch::std(in, unbiased), dims), in.numel(), unbiased);
       },
       v);
 }
@@ -155,11 +178,16 @@ auto var(const X& x, bool unbiased = true) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "VarBackward0", var<Dim, Keep>(v.value(), unbiased),
       [unbiased](const auto& g, const auto& y, const V& in) {
         detail::var_backward<false>(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y),
                                     mean<Dim, true>(in.value()), in.size(int(d)), unbiased);
+      },
+      [unbiased](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::var_backward_graph<false>(in, detail::unreduce_to<d, Keep>(g, dims),
+                                          autograd::bcast_to(mean<Dim, true>(in), dims), 0, in.size(int(d)), unbiased);
       },
       v);
 }
@@ -168,11 +196,17 @@ auto std(const X& x, bool unbiased = true) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Mean, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "StdBackward0", ctorch::std<Dim, Keep>(v.value(), unbiased),
       [unbiased](const auto& g, const auto& y, const V& in) {
         detail::var_backward<true>(in, detail::unreduce<d, Keep>(g), detail::unreduce<d, Keep>(y),
                                    mean<Dim, true>(in.value()), in.size(int(d)), unbiased);
+      },
+      [unbiased](const auto& g, const V& in) {
+        const auto dims = in.dims();
+        detail::var_backward_graph<true>(
+            in, detail::unreduce_to<d, Keep>(g, dims), autograd::bcast_to(mean<Dim, true>(in), dims),
+            autograd::bcast_to(ctorch::std<Dim, true>(in, unbiased), dims), in.size(int(d)), unbiased);
       },
       v);
 }
