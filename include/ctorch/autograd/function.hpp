@@ -68,6 +68,7 @@ class FnNode final : public VarNode<T, S, D> {
     else
       (void)gfn;
   }
+  void destroy() noexcept override { this->~FnNode(); }
   const char* name() const noexcept override { return name_; }
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (inputs_) std::apply([&](const In&... in) { (f(in.node(), ctx), ...); }, *inputs_);

@@ -359,6 +359,7 @@ class FusedNode final : public VarNode<T, S, D> {
     std::size_t p = 0;
     detail::for_each_var(*expr_, [&](auto* n) { versions_[p++] = n->version; });
   }
+  void destroy() noexcept override { this->~FusedNode(); }
   const char* name() const noexcept override { return E::op_type::name; }
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });

@@ -200,6 +200,7 @@ class OpNode final : public VarNode<T, detail::flat_shape, D> {
     this->is_leaf = false;
     for (std::size_t k = 0; k < N; ++k) versions_[k] = in[k].version();
   }
+  void destroy() noexcept override { this->~OpNode(); }
   const char* name() const noexcept override { return Op::name; }
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (in_)

@@ -14,6 +14,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -55,16 +56,20 @@ class Node {
   Node() noexcept : seq_(detail::next_seq()) {}
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
-  virtual ~Node() = default;
 
   void retain() noexcept { ++refs_; }
   void release() noexcept {
     if (--refs_ == 0) {
       const std::size_t size = alloc_size_;
-      this->~Node();
+      destroy();
       ctorch::detail::pool_deallocate(this, size);
     }
   }
+
+  // Runs the most-derived class's destructor; every concrete node class overrides it (new_node checks).
+  // Not a virtual destructor: that would also compile a deleting destructor per node type, i.e. per
+  // shape and per op, which nothing calls (nodes go back to the caching allocator, never to delete).
+  virtual void destroy() noexcept = 0;
 
   // The name PyTorch shows as grad_fn (AddBackward0 ...); leaves have none.
   virtual const char* name() const noexcept { return nullptr; }
@@ -100,6 +105,9 @@ class Node {
   std::uint64_t seq() const noexcept { return seq_; }
   std::uint64_t visit = 0;
 
+ protected:
+  ~Node() = default;
+
  private:
   template <class N, class... A>
   friend N* new_node(A&&... a);
@@ -111,6 +119,8 @@ class Node {
 // Allocates a node from the caching allocator; the first handle retains it.
 template <class N, class... A>
 N* new_node(A&&... a) {
+  static_assert(std::is_same_v<decltype(&N::destroy), void (N::*)() noexcept>,
+                "ctorch: a node class must override destroy() (release() runs it instead of a virtual destructor)");
   void* p = ctorch::detail::pool_allocate(sizeof(N));
   N* n;
   try {
@@ -124,9 +134,10 @@ N* new_node(A&&... a) {
 }
 
 namespace detail {
-// dst[i] += src[i] for i < n: accumulation into .grad, one instance per dtype (not per shape).
+// dst[i] += src[i] for i < n: accumulation into .grad, one instance per dtype (not per shape; not
+// inlined into every shape's VarNode::finish).
 template <class T>
-void add_into(T* dst, const T* src, index_t n) noexcept {
+[[gnu::noinline]] void add_into(T* dst, const T* src, index_t n) noexcept {
   for (index_t i = 0; i < n; ++i) dst[i] += src[i];
 }
 }  // namespace detail
@@ -138,11 +149,7 @@ class VarNode : public Node {
  public:
   using tensor_type = Tensor<T, S, D>;
   explicit VarNode(tensor_type v) noexcept : value(std::move(v)) {}
-  ~VarNode() override {
-    if (gin) gin->release();
-    if (captured_graph) captured_graph->release();
-    if (grad_graph) grad_graph->release();
-  }
+  void destroy() noexcept override { this->~VarNode(); }
 
   tensor_type value;
   std::optional<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
@@ -225,6 +232,14 @@ class VarNode : public Node {
   // Never reached: autograd::grad refuses create_graph when it is compiled out (core/config.hpp).
   void finish_graph(const BackwardMode&) override {}
 #endif
+
+ protected:
+  // Derived nodes' destructors run it; a leaf's runs through destroy().
+  ~VarNode() {
+    if (gin) gin->release();
+    if (captured_graph) captured_graph->release();
+    if (grad_graph) grad_graph->release();
+  }
 };
 
 namespace detail {

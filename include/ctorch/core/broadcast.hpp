@@ -54,6 +54,14 @@ constexpr auto static_broadcast() {
 template <auto Ext, std::size_t... I>
 Shape<Ext[I]...> shape_from_array(std::index_sequence<I...>);
 
+// broadcast_dims' error, compiled once rather than per combination of shapes.
+[[noreturn, gnu::noinline, gnu::cold]] inline void throw_not_broadcastable(const char* op, const std::string* shapes,
+                                                                           std::size_t n) {
+  std::string msg = std::string("ctorch: ") + op + ": shapes";
+  for (std::size_t k = 0; k < n; ++k) msg += (k ? " and " : " ") + shapes[k];
+  throw shape_error(msg + " are not broadcastable");
+}
+
 }  // namespace detail
 
 // Compile-time check; its template arguments are what the compiler prints first on a mismatch.
@@ -90,10 +98,8 @@ Dims<R> broadcast_dims(const char* op, const Dims<S>&... in) {
   };
   (merge(in), ...);
   if (!ok) {
-    std::string msg = std::string("ctorch: ") + op + ": shapes";
-    std::size_t k = 0;
-    ((msg += (k++ ? " and " : " ") + in.str()), ...);
-    throw shape_error(msg + " are not broadcastable");
+    const std::array<std::string, sizeof...(S)> strs{in.str()...};
+    detail::throw_not_broadcastable(op, strs.data(), strs.size());
   }
   return Dims<R>::from_array(out, op);
 }

@@ -54,15 +54,33 @@ constexpr index_t numel_of(const std::array<index_t, R>& ext) {
   return n;
 }
 
-// "[2, 3]", the way PyTorch prints a torch.Size; "?" marks an extent not known at compile time.
-template <std::size_t R>
-std::string shape_string(const std::array<index_t, R>& ext) {
+namespace detail {
+// The body of shape_string, one instance for every rank (messages are built on error paths only).
+[[gnu::noinline]] inline std::string shape_string_n(const index_t* ext, std::size_t rank) {
   std::string s = "[";
-  for (std::size_t i = 0; i < R; ++i) {
+  for (std::size_t i = 0; i < rank; ++i) {
     if (i) s += ", ";
     s += ext[i] == Dyn ? std::string("?") : std::to_string(ext[i]);
   }
   return s + "]";
+}
+
+// Dims::from_array's error: out of line and rank-erased, so the per-shape function stays a loop
+// (the message building and its exception cleanups are compiled once, not once per shape).
+[[noreturn, gnu::noinline, gnu::cold]] inline void throw_extents_mismatch(const char* op, const index_t* ext,
+                                                                          const index_t* static_ext, std::size_t rank) {
+  for (std::size_t i = 0; i < rank; ++i)
+    if (ext[i] < 0)
+      throw shape_error(std::string("ctorch: ") + op + ": negative extent in " + shape_string_n(ext, rank));
+  throw shape_error(std::string("ctorch: ") + op + ": shape " + shape_string_n(ext, rank) +
+                    " does not match the static shape " + shape_string_n(static_ext, rank));
+}
+}  // namespace detail
+
+// "[2, 3]", the way PyTorch prints a torch.Size; "?" marks an extent not known at compile time.
+template <std::size_t R>
+std::string shape_string(const std::array<index_t, R>& ext) {
+  return detail::shape_string_n(ext.data(), R);
 }
 
 // Run-time extents of shape S: the static ones are constants, the Dyn ones are stored.
@@ -76,8 +94,8 @@ class Dims {
 
   // requires: one value per Dyn extent, each >= 0.
   template <class... I>
-    requires(sizeof...(I) == S::num_dyn && (std::is_integral_v<I> && ...))
-  constexpr explicit Dims(I... dyn) : dyn_{static_cast<index_t>(dyn)...} {
+  requires(sizeof...(I) == S::num_dyn && (std::is_integral_v<I> && ...)) constexpr explicit Dims(I... dyn)
+      : dyn_{static_cast<index_t>(dyn)...} {
     for (index_t d : dyn_)
       if (d < 0) throw shape_error("ctorch: a dynamic extent must be non-negative, got " + std::to_string(d));
   }
@@ -88,12 +106,9 @@ class Dims {
     std::size_t k = 0;
     for (std::size_t i = 0; i < rank; ++i) {
       const index_t se = S::static_extents[i];
-      if (ext[i] < 0) throw shape_error(std::string("ctorch: ") + op + ": negative extent in " + shape_string(ext));
-      if (se == Dyn)
-        d.dyn_[k++] = ext[i];
-      else if (se != ext[i])
-        throw shape_error(std::string("ctorch: ") + op + ": shape " + shape_string(ext) +
-                          " does not match the static shape " + shape_string(S::static_extents));
+      if (ext[i] < 0 || (se != Dyn && se != ext[i]))
+        detail::throw_extents_mismatch(op, ext.data(), S::static_extents.data(), rank);
+      if (se == Dyn) d.dyn_[k++] = ext[i];
     }
     return d;
   }

@@ -89,7 +89,8 @@ DM<T> with_singular_values(index_t m, index_t n, const std::vector<double>& s, s
 
 std::vector<double> logspace(double hi, double lo, index_t k) {
   std::vector<double> s(static_cast<std::size_t>(k));
-  for (index_t i = 0; i < k; ++i) s[std::size_t(i)] = std::pow(10.0, hi + (lo - hi) * double(i) / double(std::max<index_t>(k - 1, 1)));
+  for (index_t i = 0; i < k; ++i)
+    s[std::size_t(i)] = std::pow(10.0, hi + (lo - hi) * double(i) / double(std::max<index_t>(k - 1, 1)));
   return s;
 }
 
@@ -203,7 +204,8 @@ template <class T>
 void eigh_identity(index_t n, std::uint64_t seed) {
   // A = Q diag(w) Q^T with repeated and negative eigenvalues.
   std::vector<double> w(static_cast<std::size_t>(n));
-  for (index_t i = 0; i < n; ++i) w[std::size_t(i)] = double(i % 7) - 3.0 + (i % 3 == 0 ? 0.0 : 0.25 * double(i) / double(n));
+  for (index_t i = 0; i < n; ++i)
+    w[std::size_t(i)] = double(i % 7) - 3.0 + (i % 3 == 0 ? 0.0 : 0.25 * double(i) / double(n));
   const auto Q = linalg::qr(random<double>(n, n, seed)).Q;
   DM<double> qw(n, n);
   for (index_t i = 0; i < n; ++i)
@@ -226,8 +228,15 @@ void eigh_identity(index_t n, std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("linalg identities: P L U = A, square and rectangular, unblocked and blocked") {
-  for (auto [m, n] : {std::pair<index_t, index_t>{1, 1}, {7, 7}, {64, 64}, {130, 130}, {200, 200}, {150, 131},
-                      {131, 200}, {9, 4}, {4, 9}}) {
+  for (auto [m, n] : {std::pair<index_t, index_t>{1, 1},
+                      {7, 7},
+                      {64, 64},
+                      {130, 130},
+                      {200, 200},
+                      {150, 131},
+                      {131, 200},
+                      {9, 4},
+                      {4, 9}}) {
     lu_identity<double>(m, n);
     lu_identity<float>(m, n);
   }
@@ -289,6 +298,162 @@ TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-def
   CHECK(std::abs(linalg::svdvals(big)(0) / 1e300 - 1.0) <= 1e-13);
   const DM<double> tiny = a * 1e-300;
   CHECK(std::abs(linalg::svdvals(tiny)(0) / 1e-300 - 1.0) <= 1e-13);
+}
+
+namespace {
+
+// The singular values of A by the one-sided Jacobi SVD (lapack::jacobi_svd, an independent method: the
+// small-matrix path of svd), in double.
+std::vector<double> jacobi_values(const DM<double>& a) {
+  const index_t m = a.size(0), n = a.size(1), p = std::max(m, n), q = std::min(m, n);
+  std::vector<double> g(static_cast<std::size_t>(p * q)), s(static_cast<std::size_t>(q));
+  for (index_t r = 0; r < m; ++r)
+    for (index_t c = 0; c < n; ++c) g[std::size_t(m >= n ? c * m + r : r * n + c)] = a(r, c);
+  detail::lapack::jacobi_svd<double>(p, q, g.data(), p, nullptr, q, s.data());
+  return s;
+}
+
+// svd by bidiagonalization and QR iteration (from detail::kSvdBidiagMin columns on) and by Jacobi
+// (below): the identities, full_matrices, svdvals = S exactly, and S against the Jacobi SVD's.
+template <class T>
+void svd_paths(index_t m, index_t n) {
+  INFO("svd " << m << " x " << n);
+  const auto a = random<T>(m, n, std::uint64_t(m * 31 + n));
+  svd_identity(a, 10, "random");
+  const auto S = linalg::svd(a).S;
+  CHECK(max_diff(linalg::svdvals(a), S) == 0);
+  const auto sj = jacobi_values(DM<double>(a.template to<double>()));
+  double err = 0;
+  for (index_t i = 0; i < std::min(m, n); ++i) err = std::max(err, std::abs(double(S(i)) - sj[std::size_t(i)]));
+  CHECK(err <= 10 * double(std::max(m, n)) * eps<T>() * max_abs(a));
+}
+
+}  // namespace
+
+TEST_CASE("linalg identities: svd on both sides of the Jacobi / bidiagonal QR threshold, tall and wide") {
+  static_assert(detail::kSvdBidiagMin > 2 && detail::kSvdBidiagMin < 7);
+  for (auto [m, n] : {std::pair<index_t, index_t>{1, 1},
+                      {2, 2},
+                      {4, 4},
+                      {5, 5},
+                      {7, 7},
+                      {33, 33},
+                      {65, 65},
+                      {130, 130},
+                      {9, 4},
+                      {4, 9},
+                      {12, 5},
+                      {5, 12},
+                      {130, 33},
+                      {33, 130},
+                      {200, 7},
+                      {7, 200}}) {
+    svd_paths<double>(m, n);
+    svd_paths<float>(m, n);
+  }
+}
+
+TEST_CASE("linalg identities: svd by bidiagonal QR: rank-deficient, repeated, graded and scaled") {
+  // Rank 10: the zero singular values at rounding level, U and V still orthonormal.
+  for (auto [m, n] : {std::pair<index_t, index_t>{65, 40}, {40, 65}}) {
+    const DM<double> low = mm(random<double>(m, 10, 7), random<double>(10, n, 8));
+    svd_identity(low, 10, "rank 10 double");
+    const auto S = linalg::svdvals(low);
+    for (index_t i = 10; i < 40; ++i) CHECK(S(i) <= 10 * 65 * eps<double>() * S(0));
+    CHECK(S(9) >= 1e-3 * S(0));
+    CHECK(linalg::matrix_rank(low).item() == 10);
+    const DM<float> lowf = mm(random<float>(m, 10, 7), random<float>(10, n, 8));
+    svd_identity(lowf, 10, "rank 10 float");
+    CHECK(linalg::matrix_rank(lowf).item() == 10);
+  }
+  // Repeated singular values (3 x 4, 2 x 10, 1 x 19): S to n eps, the vectors of each cluster span
+  // whatever basis, but U S Vh = A and orthonormality hold.
+  std::vector<double> rep(33);
+  for (index_t i = 0; i < 33; ++i) rep[std::size_t(i)] = i < 4 ? 3.0 : i < 14 ? 2.0 : 1.0;
+  for (auto [m, n] : {std::pair<index_t, index_t>{50, 33}, {33, 50}}) {
+    const auto a = with_singular_values<double>(m, n, rep, 21);
+    svd_identity(a, 10, "repeated double");
+    const auto S = linalg::svdvals(a);
+    for (index_t i = 0; i < 33; ++i) CHECK(std::abs(S(i) - rep[std::size_t(i)]) <= 10 * 50 * eps<double>() * 3);
+    const auto af = with_singular_values<float>(m, n, rep, 21);
+    svd_identity(af, 10, "repeated float");
+    const auto Sf = linalg::svdvals(af);
+    for (index_t i = 0; i < 33; ++i) CHECK(std::abs(Sf(i) - rep[std::size_t(i)]) <= 10 * 50 * eps<float>() * 3);
+  }
+  // Well-separated singular values 1 .. 40: the singular vectors are determined up to sign, and match
+  // A's construction to n eps / gap.
+  std::vector<double> sep(40);
+  for (index_t i = 0; i < 40; ++i) sep[std::size_t(i)] = double(40 - i);
+  const auto a = with_singular_values<double>(70, 40, sep, 5);
+  const auto U0 = linalg::qr(random<double>(70, 40, 5)).Q;
+  const auto V0 = linalg::qr(random<double>(40, 40, 6)).Q;
+  auto [U, S, Vh] = linalg::svd(a);
+  for (index_t j = 0; j < 40; ++j) {
+    CHECK(std::abs(S(j) - sep[std::size_t(j)]) <= 10 * 70 * eps<double>() * 40);
+    double du = 0, dv = 0;
+    const double su = U(0, j) * U0(0, j) >= 0 ? 1.0 : -1.0, sv = Vh(j, 0) * V0(0, j) >= 0 ? 1.0 : -1.0;
+    for (index_t i = 0; i < 70; ++i) du = std::max(du, std::abs(U(i, j) - su * U0(i, j)));
+    for (index_t i = 0; i < 40; ++i) dv = std::max(dv, std::abs(Vh(j, i) - sv * V0(i, j)));
+    CHECK(du <= 1e3 * 70 * eps<double>() * 40);
+    CHECK(dv <= 1e3 * 70 * eps<double>() * 40);
+  }
+  // Singular values 1 .. 1e-12 (40 x 40 and 60 x 33), and huge / tiny scales.
+  for (auto [m, n] : {std::pair<index_t, index_t>{40, 40}, {60, 33}}) {
+    const auto s = logspace(0, -12, n);
+    const auto g = with_singular_values<double>(m, n, s, 17);
+    svd_identity(g, 10, "ill-conditioned");
+    const auto sv = linalg::svdvals(g);
+    for (index_t i = 0; i < n; ++i) CHECK(std::abs(sv(i) - s[std::size_t(i)]) <= 10 * 60 * eps<double>());
+    const DM<double> big = g * 1e300, tiny = g * 1e-300;
+    CHECK(std::abs(linalg::svdvals(big)(0) / 1e300 - 1.0) <= 1e-13);
+    CHECK(std::abs(linalg::svdvals(tiny)(0) / 1e-300 - 1.0) <= 1e-13);
+    svd_identity(tiny, 10, "ill-conditioned times 1e-300");
+  }
+  // A diagonal matrix with zeros on the diagonal and an exactly zero matrix.
+  DM<double> dg(20, 20);
+  for (index_t i = 0; i < 20; i += 2) dg(i, i) = double(i + 1);
+  svd_identity(dg, 10, "diagonal with zeros");
+  CHECK(linalg::svdvals(dg)(0) == 19.0);
+  svd_identity(DM<float>(30, 20), 10, "zero matrix");
+  // A NaN gives NaN singular values (not a hang in the QR iteration).
+  DM<double> nan = random<double>(20, 20, 3);
+  nan(4, 5) = std::numeric_limits<double>::quiet_NaN();
+  bool any_nan = false;
+  for (auto v : linalg::svdvals(nan).tolist()) any_nan = any_nan || std::isnan(v);
+  CHECK(any_nan);
+}
+
+TEST_CASE("linalg identities: batched svd by bidiagonal QR equals the per-matrix results, 1 and 2 threads") {
+  Tensor<double, Shape<Dyn, 3, 20, 17>> a(2);
+  fill_random(a, 77);
+  auto run = [&] {
+    auto [U, S, Vh] = linalg::svd<true>(a);
+    return std::vector<std::vector<double>>{U.tolist(), S.tolist(), Vh.tolist()};
+  };
+  std::vector<std::vector<double>> one, two;
+  {
+    Threads t(1);
+    one = run();
+  }
+  {
+    Threads t(2);
+    two = run();
+  }
+  CHECK(one == two);
+  auto [U, S, Vh] = linalg::svd<true>(a);
+  for (index_t i = 0; i < 2; ++i)
+    for (index_t j = 0; j < 3; ++j) {
+      DM<double> ai(20, 17);
+      for (index_t r = 0; r < 20; ++r)
+        for (index_t c = 0; c < 17; ++c) ai(r, c) = a(i, j, r, c);
+      auto [u, s, vh] = linalg::svd<true>(ai);
+      for (index_t r = 0; r < 20; ++r)
+        for (index_t c = 0; c < 20; ++c) REQUIRE(u(r, c) == U(i, j, r, c));
+      for (index_t r = 0; r < 17; ++r) {
+        REQUIRE(s(r) == S(i, j, r));
+        for (index_t c = 0; c < 17; ++c) REQUIRE(vh(r, c) == Vh(i, j, r, c));
+      }
+    }
 }
 
 TEST_CASE("linalg identities: A V = V diag(w) with repeated and negative eigenvalues") {

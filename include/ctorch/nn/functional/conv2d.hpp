@@ -44,17 +44,47 @@ constexpr void check_conv_dtype() {
                 "ctorch: conv2d: implemented for float and double");
 }
 
-// y[N, O, Ho, Wo] = conv2d(x, w) + bias (bias may be null).
-template <Conv2dOptions Opt, ConvPath Path, class T, class SX, class SW>
-void conv2d_forward_into(const T* x, index_t N, const T* w, const T* bias, T* y) {
+// The extents and options of one conv2d layer, as run-time values: the kernels below are instantiated
+// once per dtype and serve every layer (the static shapes only choose the types and the static_asserts).
+struct conv2d_geom {
+  index_t C, H, W, O, Cg, KH, KW, Ho, Wo, G, Og, K, S, P, D;
+};
+// The wide stride-1 path (ConvPath::automatic), else im2col + gemm: a template argument of the kernels,
+// so a network of stride-1 layers does not compile the im2col path.
+template <Conv2dOptions Opt, ConvPath Path>
+inline constexpr bool conv2d_direct = Opt.stride == 1 && Path == ConvPath::automatic;
+template <Conv2dOptions Opt, class SX, class SW>
+constexpr conv2d_geom conv2d_geom_of() {
   using Ck = conv2d_check<SX, SW, Opt>;
-  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, O = Ck::O, Cg = Ck::CG, KH = Ck::KH, KW = Ck::KW;
-  constexpr index_t Ho = Ck::Ho, Wo = Ck::Wo, G = Opt.groups, Og = O / G, K = Cg * KH * KW;
-  constexpr index_t S = Opt.stride, P = Opt.padding, D = Opt.dilation;
+  return {Ck::C,
+          Ck::H,
+          Ck::W,
+          Ck::O,
+          Ck::CG,
+          Ck::KH,
+          Ck::KW,
+          Ck::Ho,
+          Ck::Wo,
+          Opt.groups,
+          Ck::O / Opt.groups,
+          Ck::CG * Ck::KH * Ck::KW,
+          Opt.stride,
+          Opt.padding,
+          Opt.dilation};
+}
+
+// y[N, O, Ho, Wo] = conv2d(x, w) + bias (bias may be null).
+template <class T, bool Direct>
+[[gnu::noinline]] void conv2d_forward_kernel(const conv2d_geom& geom, const T* x, index_t N, const T* w, const T* bias,
+                                             T* y) {
+  const index_t C = geom.C, H = geom.H, W = geom.W, O = geom.O, Cg = geom.Cg, KH = geom.KH, KW = geom.KW;
+  const index_t Ho = geom.Ho, Wo = geom.Wo, G = geom.G, Og = geom.Og, K = geom.K;
+  const index_t S = geom.S, P = geom.P, D = geom.D;
   if (N == 0) return;
-  if constexpr (S == 1 && Path == ConvPath::automatic) {
+  if constexpr (Direct) {
     using Tl = conv_tiles<T>;
-    constexpr index_t OT = Tl::OT, nt = (Og + OT - 1) / OT;
+    constexpr index_t OT = Tl::OT;
+    const index_t nt = (Og + OT - 1) / OT;
     const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Tl::VQ * Tl::Wv);
     const std::vector<index_t> koff = wide_offsets(Cg, geo);
     std::vector<T> wpk(std::size_t(G * nt * K * OT), T(0));
@@ -97,20 +127,25 @@ void conv2d_forward_into(const T* x, index_t N, const T* w, const T* bias, T* y)
   }
 }
 
-// gx (may be null), gw, gb (may be null) of conv2d, overwritten.
 template <Conv2dOptions Opt, ConvPath Path, class T, class SX, class SW>
-void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx, T* gw, T* gb) {
-  using Ck = conv2d_check<SX, SW, Opt>;
-  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, O = Ck::O, Cg = Ck::CG, KH = Ck::KH, KW = Ck::KW;
-  constexpr index_t Ho = Ck::Ho, Wo = Ck::Wo, G = Opt.groups, Og = O / G, K = Cg * KH * KW;
-  constexpr index_t S = Opt.stride, P = Opt.padding, D = Opt.dilation;
-  constexpr bool direct_input = S == 1;
+void conv2d_forward_into(const T* x, index_t N, const T* w, const T* bias, T* y) {
+  static constexpr conv2d_geom geom = conv2d_geom_of<Opt, SX, SW>();
+  conv2d_forward_kernel<T, conv2d_direct<Opt, Path>>(geom, x, N, w, bias, y);
+}
+
+// gx (may be null), gw, gb (may be null) of conv2d, overwritten.
+template <class T, bool Direct>
+[[gnu::noinline]] void conv2d_backward_kernel(const conv2d_geom& geom, const T* gy, const T* x, index_t N, const T* w,
+                                              T* gx, T* gw, T* gb) {
+  const index_t C = geom.C, H = geom.H, W = geom.W, O = geom.O, Cg = geom.Cg, KH = geom.KH, KW = geom.KW;
+  const index_t Ho = geom.Ho, Wo = geom.Wo, G = geom.G, Og = geom.Og, K = geom.K;
+  const index_t S = geom.S, P = geom.P, D = geom.D;
   // Zeros only where the kernels below accumulate: the direct path overwrites gw and gx, the im2col path
   // adds into them (gemm with beta = 1, col2im_add).
-  constexpr bool direct = S == 1 && Path == ConvPath::automatic;
+  constexpr bool direct = Direct;
   if (!direct || N == 0) std::fill(gw, gw + O * K, T(0));
   if (gb) std::fill(gb, gb + O, T(0));
-  if (gx && (!(direct && direct_input) || N == 0)) std::fill(gx, gx + N * C * H * W, T(0));
+  if (gx && (!direct || N == 0)) std::fill(gx, gx + N * C * H * W, T(0));
   if (N == 0) return;
   if (gb)  // a plain sum over the batch and the pixels
     for (index_t n = 0; n < N; ++n)
@@ -120,18 +155,18 @@ void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx,
         for (index_t i = 0; i < Ho * Wo; ++i) s += p[i];
         gb[o] += s;
       }
-  if constexpr (S == 1 && Path == ConvPath::automatic) {
+  if constexpr (Direct) {
     using Tl = conv_tiles<T>;
     using B = typename Tl::B;
     constexpr index_t Wv = Tl::Wv, OT = Tl::OT, GO = Tl::GO, GT = Tl::GT;
     const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Tl::VQ * Wv);
     const index_t Qb = geo.Qb, Wp = geo.Wp;
     // grad_weight: taps padded to GT (offset 0: a valid read, result dropped), rows to GO (zero rows).
-    constexpr index_t Kp = (K + GT - 1) / GT * GT, Op = (Og + GO - 1) / GO * GO;
+    const index_t Kp = (K + GT - 1) / GT * GT, Op = (Og + GO - 1) / GO * GO;
     std::vector<index_t> koff = wide_offsets(Cg, geo);
     koff.resize(std::size_t(Kp), 0);
     // grad_input: the adjoint of the forward product, scattered into wide padded planes (OT at a time).
-    constexpr index_t ntx = (Cg + OT - 1) / OT, KK = KH * KW;
+    const index_t ntx = (Cg + OT - 1) / OT, KK = KH * KW;
     std::vector<T> wpt;
     if (gx) {
       wpt.assign(std::size_t(G * ntx * KK * Og * OT), T(0));
@@ -192,21 +227,15 @@ void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx,
             s += B::load_aligned(gwv.data() + ch * gwv_size + ((g * Op + o) * Kp + k) * Wv);
           gw[(g * Og + o) * K + k] = xsimd::hadd(s);
         }
-    if constexpr (direct_input) return;
-  }
-  // im2col + gemm: grad_weight (unless done above) and grad_input.
-  constexpr bool gw_done = S == 1 && Path == ConvPath::automatic;
-  constexpr bool gx_done = gw_done && direct_input;
-  if constexpr (!gx_done) {
+  } else {
+    // im2col + gemm: grad_weight and grad_input.
     T* col = conv_scratch<T, 2>(K * Ho * Wo);
     for (index_t n = 0; n < N; ++n)
       for (index_t g = 0; g < G; ++g) {
         const T* gyg = gy + (n * O + g * Og) * Ho * Wo;
-        if (!gw_done) {
-          im2col(x + (n * C + g * Cg) * H * W, Cg, H, W, KH, KW, S, P, D, Ho, Wo, col);
-          // gw_g [Og x K] += gy_g [Og x HoWo] col^T [HoWo x K]
-          linalg::gemm<T>(Og, K, Ho * Wo, T(1), gyg, Ho * Wo, 1, col, 1, Ho * Wo, T(1), gw + g * Og * K, K, 1);
-        }
+        im2col(x + (n * C + g * Cg) * H * W, Cg, H, W, KH, KW, S, P, D, Ho, Wo, col);
+        // gw_g [Og x K] += gy_g [Og x HoWo] col^T [HoWo x K]
+        linalg::gemm<T>(Og, K, Ho * Wo, T(1), gyg, Ho * Wo, 1, col, 1, Ho * Wo, T(1), gw + g * Og * K, K, 1);
         if (gx) {
           // col [K x HoWo] = w_g^T [K x Og] gy_g [Og x HoWo]; gx += col2im(col)
           linalg::gemm<T>(K, Ho * Wo, Og, T(1), w + g * Og * K, 1, K, gyg, Ho * Wo, 1, T(0), col, Ho * Wo, 1);
@@ -214,6 +243,12 @@ void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx,
         }
       }
   }
+}
+
+template <Conv2dOptions Opt, ConvPath Path, class T, class SX, class SW>
+void conv2d_backward_into(const T* gy, const T* x, index_t N, const T* w, T* gx, T* gw, T* gb) {
+  static constexpr conv2d_geom geom = conv2d_geom_of<Opt, SX, SW>();
+  conv2d_backward_kernel<T, conv2d_direct<Opt, Path>>(geom, gy, x, N, w, gx, gw, gb);
 }
 
 }  // namespace detail

@@ -32,30 +32,25 @@ struct MaxPool2dResult {
   Tensor<std::int64_t, SY> indices;
 };
 
-// requires: x as pool2d_check says (static_asserts); float or double.
-// ensures: output[n][c][i][j] = max of x[n][c] over window (i, j); indices[n][c][i][j] = its h * W + w.
-template <Pool2dOptions Opt, class T, class SX>
-auto max_pool2d_forward(const Tensor<T, SX>& x) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                "ctorch: max_pool2d: implemented for float and double");
-  using Ck = detail::pool2d_check<op::MaxPool2d, SX, Opt>;
-  using SY = typename Ck::out_shape;
-  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, Ho = Ck::Ho, Wo = Ck::Wo;
-  constexpr index_t K = Ck::K, S = Ck::S, P = Ck::P, D = Ck::D;
-  const index_t N = x.size(0);
-  MaxPool2dResult<T, SY> r{detail::make_nchw<T, SY>(N, C, Ho, Wo), detail::make_nchw<std::int64_t, SY>(N, C, Ho, Wo)};
-  const T* xd = x.data();
-  T* yd = r.output.data();
-  std::int64_t* id = r.indices.data();
+namespace detail {
+// The kernels take the plane extents at run time: one instance per dtype and window options serves
+// every layer (the static shapes only choose the result types and the static_asserts).
+struct pool2d_planes {
+  index_t NC, H, W, Ho, Wo;
+};
+
+template <class T, index_t K, index_t S, index_t P, index_t D>
+[[gnu::noinline]] void max_pool2d_forward_kernel(const pool2d_planes& pl, const T* xd, T* yd, std::int64_t* id) {
+  const index_t H = pl.H, W = pl.W, Ho = pl.Ho, Wo = pl.Wo;
   // Windows that all lie inside the input (no padding, no ceil-mode overhang) skip the clipping.
-  constexpr bool inside = P == 0 && (Ho - 1) * S + (K - 1) * D < H && (Wo - 1) * S + (K - 1) * D < W;
-  parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {
+  const bool inside = P == 0 && (Ho - 1) * S + (K - 1) * D < H && (Wo - 1) * S + (K - 1) * D < W;
+  parallel_for(pl.NC, std::max<index_t>(1, 16384 / std::max<index_t>(1, H * W)), [&](index_t p0, index_t p1) {
     for (index_t p = p0; p < p1; ++p) {
       const T* in = xd + p * H * W;
       T* out = yd + p * Ho * Wo;
       std::int64_t* ix = id + p * Ho * Wo;
       for (index_t oh = 0; oh < Ho; ++oh) {
-        if constexpr (inside) {  // constant trip counts: the window loops unroll
+        if (inside) {  // constant trip counts (K): the window loops unroll
           for (index_t ow = 0; ow < Wo; ++ow) {
             index_t b = oh * S * W + ow * S;
             T m = -std::numeric_limits<T>::infinity();
@@ -96,6 +91,34 @@ auto max_pool2d_forward(const Tensor<T, SX>& x) {
       }
     }
   });
+}
+
+// gd (zero-filled, [NC, H, W]) += g routed to the indices (already checked to lie in [0, H * W)).
+template <class T>
+[[gnu::noinline]] void max_pool2d_backward_kernel(const pool2d_planes& pl, const T* g, const std::int64_t* id, T* gd) {
+  const index_t HW = pl.H * pl.W, HoWo = pl.Ho * pl.Wo;
+  parallel_for(pl.NC, std::max<index_t>(1, 16384 / std::max<index_t>(1, HW)), [&](index_t p0, index_t p1) {
+    for (index_t p = p0; p < p1; ++p) {
+      T* out = gd + p * HW;
+      for (index_t j = 0; j < HoWo; ++j) out[id[p * HoWo + j]] += g[p * HoWo + j];
+    }
+  });
+}
+}  // namespace detail
+
+// requires: x as pool2d_check says (static_asserts); float or double.
+// ensures: output[n][c][i][j] = max of x[n][c] over window (i, j); indices[n][c][i][j] = its h * W + w.
+template <Pool2dOptions Opt, class T, class SX>
+auto max_pool2d_forward(const Tensor<T, SX>& x) {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "ctorch: max_pool2d: implemented for float and double");
+  using Ck = detail::pool2d_check<op::MaxPool2d, SX, Opt>;
+  using SY = typename Ck::out_shape;
+  constexpr index_t C = Ck::C, H = Ck::H, W = Ck::W, Ho = Ck::Ho, Wo = Ck::Wo;
+  const index_t N = x.size(0);
+  MaxPool2dResult<T, SY> r{detail::make_nchw<T, SY>(N, C, Ho, Wo), detail::make_nchw<std::int64_t, SY>(N, C, Ho, Wo)};
+  detail::max_pool2d_forward_kernel<T, Ck::K, Ck::S, Ck::P, Ck::D>({N * C, H, W, Ho, Wo}, x.data(), r.output.data(),
+                                                                   r.indices.data());
   return r;
 }
 
@@ -123,12 +146,7 @@ Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<st
     if (id[i] < 0 || id[i] >= H * W)
       throw index_error("ctorch: max_pool2d_backward: index " + std::to_string(id[i]) +
                         " is out of range for an input plane of " + std::to_string(H * W) + " elements");
-  parallel_for(N * C, std::max<index_t>(1, 16384 / (H * W)), [&](index_t p0, index_t p1) {
-    for (index_t p = p0; p < p1; ++p) {
-      T* out = gd + p * H * W;
-      for (index_t j = 0; j < Ho * Wo; ++j) out[id[p * Ho * Wo + j]] += g[p * Ho * Wo + j];
-    }
-  });
+  detail::max_pool2d_backward_kernel<T>({N * C, H, W, Ho, Wo}, g, id, gd);
   return gx;
 }
 

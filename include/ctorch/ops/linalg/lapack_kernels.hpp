@@ -1,7 +1,7 @@
 // ctorch/ops/linalg/lapack_kernels.hpp: the numerical kernels behind the factorizations and solvers
 // (LAPACK's roles, written for ctorch): LU with partial pivoting (getrf), triangular solves (trsm),
-// Cholesky (potrf), Householder QR (geqrf, orgqr, ormqr), QR with column pivoting (geqpf), one-sided
-// Jacobi SVD and cyclic Jacobi eigh.
+// Cholesky (potrf), Householder QR (geqrf, orgqr, ormqr), one-sided Jacobi SVD (small matrices), the SVD
+// by bidiagonalization and QR iteration (gebd2, bdsqr: bidiag_svd) and cyclic Jacobi eigh.
 //
 // Every kernel works on one matrix at a time through a MatRef (pointer, row stride, column stride), so a
 // transpose is a swap of strides and costs nothing. The large kernels are blocked and spend their
@@ -380,47 +380,6 @@ void ormqr_left(index_t m, index_t ncols, index_t k, MatRef<T> v, const T* tau, 
     for (index_t j = k; j-- > 0;) apply(j);
 }
 
-// QR with column pivoting (LAPACK's geqpf, Businger-Golub): A P = Q R, the column of largest remaining
-// norm first, so |R(0, 0)| >= |R(1, 1)| >= ...; perm[j] is the column of A that became column j.
-template <class T>
-void geqpf(index_t m, index_t n, MatRef<T> a, T* tau, index_t* perm) {
-  const index_t k = std::min(m, n);
-  const T tol3z = std::sqrt(std::numeric_limits<T>::epsilon());
-  std::vector<T> vn1(static_cast<std::size_t>(n)), vn2(static_cast<std::size_t>(n)),
-      work(static_cast<std::size_t>(std::max<index_t>(n, 1)));
-  for (index_t j = 0; j < n; ++j) {
-    perm[j] = j;
-    vn1[std::size_t(j)] = vn2[std::size_t(j)] = nrm2(&a(0, j), m, a.rs);
-  }
-  for (index_t j = 0; j < k; ++j) {
-    index_t pvt = j;
-    for (index_t c = j + 1; c < n; ++c)
-      if (vn1[std::size_t(c)] > vn1[std::size_t(pvt)]) pvt = c;
-    if (pvt != j) {
-      for (index_t r = 0; r < m; ++r) std::swap(a(r, j), a(r, pvt));
-      std::swap(perm[j], perm[pvt]);
-      std::swap(vn1[std::size_t(j)], vn1[std::size_t(pvt)]);
-      std::swap(vn2[std::size_t(j)], vn2[std::size_t(pvt)]);
-    }
-    tau[j] = larfg(m - j, &a(j, j), j + 1 < m ? &a(j + 1, j) : &a(j, j), a.rs);
-    if (j + 1 < n)
-      larf_left(m - j, n - j - 1, &a(std::min(j + 1, m - 1), j), a.rs, tau[j], a.block(j, j + 1), work.data());
-    for (index_t c = j + 1; c < n; ++c) {  // downdate the remaining column norms
-      T& v1 = vn1[std::size_t(c)];
-      if (v1 == T(0)) continue;
-      const T r = std::abs(a(j, c)) / v1;
-      const T temp = std::max(T(0), T(1) - r * r);
-      const T q = v1 / vn2[std::size_t(c)];
-      if (temp * q * q <= tol3z) {
-        v1 = j + 1 < m ? nrm2(&a(j + 1, c), m - j - 1, a.rs) : T(0);
-        vn2[std::size_t(c)] = v1;
-      } else {
-        v1 *= std::sqrt(temp);
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // One-sided Jacobi SVD (Hestenes, with de Rijk's sweeps) of a tall p x q matrix X = U S V^T (p >= q),
 // given as g = X^T: q rows of length p, contiguous (row stride ldg). Rotations act on pairs of rows of
@@ -527,6 +486,631 @@ void jacobi_svd(index_t p, index_t q, T* g, index_t ldg, T* vt, index_t ldv, T* 
     }
   }
   for (index_t i = 0; i < q; ++i) s[i] /= sc;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SVD by Householder bidiagonalization and implicit-shift QR on the bidiagonal (LAPACK's gesvd route:
+// gebrd, orgbr, bdsqr), for all but tiny matrices: O(n^3) with a small constant where the Jacobi SVD
+// needs several O(n^3) sweeps.
+
+// y += alpha * x over contiguous arrays.
+template <class T>
+void axpy(index_t n, T alpha, const T* x, T* y) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  index_t i = 0;
+  const B a(alpha);
+  for (; i + W <= n; i += W) xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
+// The 2-norm of x[i * inc] (i < n): the plain sum of squares where it can neither overflow nor lose
+// accuracy to underflow, else nrm2's scaled sum.
+template <class T>
+T norm2_fast(const T* x, index_t n, index_t inc) {
+  T ss(0);
+  if (inc == 1) {
+    ss = dot(x, x, n);
+  } else {
+    for (index_t i = 0; i < n; ++i) ss += x[i * inc] * x[i * inc];
+  }
+  constexpr T lo = std::numeric_limits<T>::min() / std::numeric_limits<T>::epsilon();
+  if (ss > lo && ss <= std::numeric_limits<T>::max() / T(4)) return std::sqrt(ss);
+  return nrm2(x, n, inc);
+}
+
+// larfg with norm2_fast (the callers below work on matrices scaled to a largest element near 1).
+template <class T>
+T larfg_fast(index_t len, T* alpha, T* x, index_t inc) {
+  if (len <= 1) return T(0);
+  const T xnorm = norm2_fast(x, len - 1, inc);
+  if (xnorm == T(0)) return T(0);
+  const T beta = -std::copysign(std::hypot(*alpha, xnorm), *alpha);
+  const T tau = (beta - *alpha) / beta;
+  const T scal = T(1) / (*alpha - beta);
+  for (index_t i = 0; i < len - 1; ++i) x[i * inc] *= scal;
+  *alpha = beta;
+  return tau;
+}
+
+// A plane rotation (LAPACK's lartg): c f + s g = r, -s f + c g = 0, c^2 + s^2 = 1.
+template <class T>
+void lartg(T f, T g, T& c, T& s, T& r) {
+  if (g == T(0)) {
+    c = T(1), s = T(0), r = f;
+    return;
+  }
+  if (f == T(0)) {
+    c = T(0), s = T(1), r = g;
+    return;
+  }
+  const T af = std::abs(f), ag = std::abs(g);
+  const T rtmin = std::sqrt(std::numeric_limits<T>::min()), rtmax = std::sqrt(std::numeric_limits<T>::max() / 4);
+  const T rr = af > rtmin && af < rtmax && ag > rtmin && ag < rtmax ? std::sqrt(f * f + g * g) : std::hypot(f, g);
+  c = f / rr, s = g / rr, r = rr;
+  if (af > ag && c < T(0)) c = -c, s = -s, r = -r;
+}
+
+// The singular values of the 2 x 2 upper triangular [[f, g], [0, h]] (LAPACK's las2).
+template <class T>
+void las2(T f, T g, T h, T& ssmin, T& ssmax) {
+  const T fa = std::abs(f), ga = std::abs(g), ha = std::abs(h);
+  const T fhmn = std::min(fa, ha), fhmx = std::max(fa, ha);
+  if (fhmn == T(0)) {
+    ssmin = T(0);
+    if (fhmx == T(0))
+      ssmax = ga;
+    else {
+      const T mx = std::max(fhmx, ga), mn = std::min(fhmx, ga);
+      ssmax = mx * std::sqrt(T(1) + (mn / mx) * (mn / mx));
+    }
+    return;
+  }
+  if (ga < fhmx) {
+    const T as = T(1) + fhmn / fhmx, at = (fhmx - fhmn) / fhmx, au = (ga / fhmx) * (ga / fhmx);
+    const T c = T(2) / (std::sqrt(as * as + au) + std::sqrt(at * at + au));
+    ssmin = fhmn * c;
+    ssmax = fhmx / c;
+  } else {
+    const T au = fhmx / ga;
+    if (au == T(0)) {
+      // fhmx/ga underflows: ssmin = fhmn fhmx / ga without that underflow.
+      ssmin = (fhmn * fhmx) / ga;
+      ssmax = ga;
+    } else {
+      const T as = T(1) + fhmn / fhmx, at = (fhmx - fhmn) / fhmx;
+      const T c = T(1) / (std::sqrt(T(1) + (as * au) * (as * au)) + std::sqrt(T(1) + (at * au) * (at * au)));
+      ssmin = (fhmn * c) * au;
+      ssmin = ssmin + ssmin;
+      ssmax = ga / (c + c);
+    }
+  }
+}
+
+// The SVD of the 2 x 2 upper triangular [[f, g], [0, h]] (LAPACK's lasv2):
+// [csl snl; -snl csl] [f g; 0 h] [csr -snr; snr csr] = diag(ssmax, ssmin), |ssmax| >= |ssmin|.
+template <class T>
+void lasv2(T f, T g, T h, T& ssmin, T& ssmax, T& snr, T& csr, T& snl, T& csl) {
+  constexpr T eps = std::numeric_limits<T>::epsilon() / 2;
+  T ft = f, fa = std::abs(f), ht = h, ha = std::abs(h);
+  int pmax = 1;  // which of f (1), g (2), h (3) has the largest magnitude
+  const bool swap = ha > fa;
+  if (swap) {
+    pmax = 3;
+    std::swap(ft, ht);
+    std::swap(fa, ha);
+  }
+  const T gt = g, ga = std::abs(g);
+  T clt, crt, slt, srt;
+  if (ga == T(0)) {
+    ssmin = ha, ssmax = fa;
+    clt = T(1), crt = T(1), slt = T(0), srt = T(0);
+  } else {
+    bool gasmal = true;
+    if (ga > fa) {
+      pmax = 2;
+      if (fa / ga < eps) {  // g dominates to working precision
+        gasmal = false;
+        ssmax = ga;
+        ssmin = ha > T(1) ? fa / (ga / ha) : (fa / ga) * ha;
+        clt = T(1);
+        slt = ht / gt;
+        srt = T(1);
+        crt = ft / gt;
+      }
+    }
+    if (gasmal) {
+      const T dd = fa - ha;
+      T l = dd == fa ? T(1) : dd / fa;
+      const T m = gt / ft;
+      T t = T(2) - l;
+      const T mm = m * m, tt = t * t;
+      const T s = std::sqrt(tt + mm);
+      const T r = l == T(0) ? std::abs(m) : std::sqrt(l * l + mm);
+      const T a = T(0.5) * (s + r);
+      ssmin = ha / a;
+      ssmax = fa * a;
+      if (mm == T(0)) {
+        if (l == T(0))
+          t = std::copysign(T(2), ft) * std::copysign(T(1), gt);
+        else
+          t = gt / std::copysign(dd, ft) + m / t;
+      } else {
+        t = (m / (s + t) + m / (r + l)) * (T(1) + a);
+      }
+      l = std::sqrt(t * t + T(4));
+      crt = T(2) / l;
+      srt = t / l;
+      clt = (crt + srt * m) / a;
+      slt = (ht / ft) * srt / a;
+    }
+  }
+  if (swap) {
+    csl = srt, snl = crt, csr = slt, snr = clt;
+  } else {
+    csl = clt, snl = slt, csr = crt, snr = srt;
+  }
+  T tsign;
+  if (pmax == 1)
+    tsign = std::copysign(T(1), csr) * std::copysign(T(1), csl) * std::copysign(T(1), f);
+  else if (pmax == 2)
+    tsign = std::copysign(T(1), snr) * std::copysign(T(1), csl) * std::copysign(T(1), g);
+  else
+    tsign = std::copysign(T(1), snr) * std::copysign(T(1), snl) * std::copysign(T(1), h);
+  ssmax = std::copysign(ssmax, tsign);
+  ssmin = std::copysign(ssmin, tsign * std::copysign(T(1), f) * std::copysign(T(1), h));
+}
+
+// Rotation chains on the rows of a matrix: chain k of a sweep rotates the rows (k, k + 1): x = row k,
+// y = row k + 1 become c x + s y and c y - s x, in order k = 0, 1, ... (forward) or k = nrot - 1, ..., 0.
+// rot_chain applies one chain to NV vectors' width of columns starting at col (NV = 0: one column),
+// the row passed from one rotation to the next kept in registers (one load and one store per element
+// and rotation; four independent FMA chains hide their latency). Written out for NV = 4 so that the
+// carried rows stay in registers at any optimization level.
+template <class T, int NV>
+void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index_t lda) {
+  if constexpr (NV == 0) {
+    if (forward) {
+      T x = col[0];
+      for (index_t k = 0; k < nrot; ++k) {
+        const T y = col[(k + 1) * lda];
+        col[k * lda] = c[k] * x + s[k] * y;
+        x = c[k] * y - s[k] * x;
+      }
+      col[nrot * lda] = x;
+    } else {
+      T y = col[nrot * lda];
+      for (index_t k = nrot; k-- > 0;) {
+        const T x = col[k * lda];
+        col[(k + 1) * lda] = c[k] * y - s[k] * x;
+        y = c[k] * x + s[k] * y;
+      }
+      col[0] = y;
+    }
+  } else {
+    static_assert(NV == 4);
+    using B = xsimd::batch<T>;
+    constexpr index_t W = index_t(B::size);
+    if (forward) {
+      B x0 = B::load_unaligned(col), x1 = B::load_unaligned(col + W), x2 = B::load_unaligned(col + 2 * W),
+        x3 = B::load_unaligned(col + 3 * W);
+      for (index_t k = 0; k < nrot; ++k) {
+        T* yr = col + (k + 1) * lda;
+        T* xr = yr - lda;
+        const B cc(c[k]), ss(s[k]);
+        const B y0 = B::load_unaligned(yr), y1 = B::load_unaligned(yr + W), y2 = B::load_unaligned(yr + 2 * W),
+                y3 = B::load_unaligned(yr + 3 * W);
+        xsimd::fma(cc, x0, ss * y0).store_unaligned(xr);
+        xsimd::fma(cc, x1, ss * y1).store_unaligned(xr + W);
+        xsimd::fma(cc, x2, ss * y2).store_unaligned(xr + 2 * W);
+        xsimd::fma(cc, x3, ss * y3).store_unaligned(xr + 3 * W);
+        x0 = xsimd::fnma(ss, x0, cc * y0);
+        x1 = xsimd::fnma(ss, x1, cc * y1);
+        x2 = xsimd::fnma(ss, x2, cc * y2);
+        x3 = xsimd::fnma(ss, x3, cc * y3);
+      }
+      T* last = col + nrot * lda;
+      x0.store_unaligned(last), x1.store_unaligned(last + W), x2.store_unaligned(last + 2 * W),
+          x3.store_unaligned(last + 3 * W);
+    } else {
+      T* last = col + nrot * lda;  // the lower row is the one carried upwards
+      B y0 = B::load_unaligned(last), y1 = B::load_unaligned(last + W), y2 = B::load_unaligned(last + 2 * W),
+        y3 = B::load_unaligned(last + 3 * W);
+      for (index_t k = nrot; k-- > 0;) {
+        T* xr = col + k * lda;
+        T* yr = xr + lda;
+        const B cc(c[k]), ss(s[k]);
+        const B x0 = B::load_unaligned(xr), x1 = B::load_unaligned(xr + W), x2 = B::load_unaligned(xr + 2 * W),
+                x3 = B::load_unaligned(xr + 3 * W);
+        xsimd::fnma(ss, x0, cc * y0).store_unaligned(yr);
+        xsimd::fnma(ss, x1, cc * y1).store_unaligned(yr + W);
+        xsimd::fnma(ss, x2, cc * y2).store_unaligned(yr + 2 * W);
+        xsimd::fnma(ss, x3, cc * y3).store_unaligned(yr + 3 * W);
+        y0 = xsimd::fma(cc, x0, ss * y0);
+        y1 = xsimd::fma(cc, x1, ss * y1);
+        y2 = xsimd::fma(cc, x2, ss * y2);
+        y3 = xsimd::fma(cc, x3, ss * y3);
+      }
+      y0.store_unaligned(col), y1.store_unaligned(col + W), y2.store_unaligned(col + 2 * W),
+          y3.store_unaligned(col + 3 * W);
+    }
+  }
+}
+
+// The rotations of bdsqr's sweeps, recorded to be applied to the singular vectors later, many sweeps
+// per pass over the vectors: the sweeps' rotations depend on the bidiagonal alone, and applying a
+// batch of them to a strip of columns that stays in cache, instead of each sweep to the whole of U and
+// V^T, keeps the O(n^3) rotation work from waiting on memory.
+template <class T>
+struct RotLog {
+  struct Sweep {
+    index_t row0, nrot;
+    bool forward;
+    std::size_t off;
+  };
+  std::vector<Sweep> sweeps;
+  std::vector<T> vc, vs, uc, us;  // the coefficients for V^T's rows and for U^T's rows
+  std::size_t size() const { return vc.size(); }
+  void clear() {
+    sweeps.clear();
+    vc.clear(), vs.clear(), uc.clear(), us.clear();
+  }
+};
+
+// Applies the logged sweeps, in order, to the rows of a (row length len, stride lda), with the
+// coefficients c, s (RotLog's vc/vs or uc/us): a strip of columns at a time.
+template <class T>
+void apply_rot_log(const std::vector<typename RotLog<T>::Sweep>& sweeps, const T* c, const T* s, index_t len, T* a,
+                   index_t lda) {
+  constexpr int NV = 4;
+  constexpr index_t W = index_t(xsimd::batch<T>::size) * NV;
+  index_t j = 0;
+  for (; j + W <= len; j += W)
+    for (const auto& sw : sweeps)
+      rot_chain<T, NV>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
+  for (; j < len; ++j)
+    for (const auto& sw : sweeps)
+      rot_chain<T, 0>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
+}
+
+// Householder bidiagonalization (LAPACK's gebd2) of the row-major m x n `a` (m >= n, row stride lda):
+// A = Q B P^T, B upper bidiagonal with diagonal d (n) and superdiagonal e (n - 1). Q = H_0 ... H_{n-1},
+// H_i = I - tauq_i v v^T with v = (1, a(i+1.., i)); P = G_0 ... G_{n-2}, G_i = I - taup_i u u^T with
+// u = (1, a(i, i+2..)) from column i + 1 on. Each step passes twice over the trailing matrix: once for
+// w = A^T v, once for the left update of a row followed at once by the right update of that row.
+template <class T>
+void gebd2(index_t m, index_t n, T* a, index_t lda, T* d, T* e, T* tauq, T* taup) {
+  std::vector<T> w(static_cast<std::size_t>(std::max<index_t>(n, 1))), u(w.size());
+  for (index_t i = 0; i < n; ++i) {
+    T* aii = a + i * lda + i;
+    tauq[i] = larfg_fast(m - i, aii, i + 1 < m ? aii + lda : aii, lda);
+    d[i] = *aii;
+    const index_t nc = n - i - 1;
+    if (nc == 0) break;
+    T* ri = aii + 1;  // row i, columns i + 1 ..
+    const T tq = tauq[i];
+    if (tq != T(0)) {
+      std::copy(ri, ri + nc, w.data());
+      for (index_t r = i + 1; r < m; ++r) {
+        const T vr = a[r * lda + i];
+        if (vr != T(0)) axpy(nc, vr, a + r * lda + i + 1, w.data());
+      }
+      axpy(nc, -tq, w.data(), ri);
+    }
+    taup[i] = larfg_fast(nc, ri, nc > 1 ? ri + 1 : ri, index_t(1));
+    e[i] = *ri;
+    u[0] = T(1);
+    std::copy(ri + 1, ri + nc, u.data() + 1);
+    const T tp = taup[i];
+    for (index_t r = i + 1; r < m; ++r) {
+      T* ar = a + r * lda + i + 1;
+      const T f = tq * a[r * lda + i];
+      if (f != T(0)) axpy(nc, -f, w.data(), ar);
+      if (tp != T(0)) axpy(nc, -tp * dot(ar, u.data(), nc), u.data(), ar);
+    }
+  }
+  if (n > 0) taup[n - 1] = T(0);
+}
+
+// Applies H = I - tau v v^T (v contiguous, v[0] = 1) from the right to the rows [0, nr) of c (row
+// stride ldc, columns [0, len)).
+template <class T>
+void larf_right_rows(index_t nr, index_t len, const T* v, T tau, T* c, index_t ldc) {
+  if (tau == T(0)) return;
+  for (index_t r = 0; r < nr; ++r) {
+    T* cr = c + r * ldc;
+    axpy(len, -tau * dot(cr, v, len), v, cr);
+  }
+}
+
+// bdsqr applies its logged rotations once they number this many.
+inline constexpr std::size_t kRotLogFlush = 1 << 14;
+
+// The implicit zero-shift / shifted QR iteration on the upper bidiagonal (d, e) of order n (LAPACK's
+// bdsqr, Demmel and Kahan: small singular values to high relative accuracy). The left rotations are
+// applied to the rows of ut (nru columns: ut holds U^T), the right ones to the rows of vt (ncvt
+// columns), so that on return B = ut^T diag(d) vt with the inputs' ut and vt folded in; d >= 0,
+// descending. Returns 0, or 1 when it did not converge (6 n^2 inner steps).
+template <class T>
+index_t bdsqr(index_t n, T* d, T* e, T* vt, index_t ldvt, index_t ncvt, T* ut, index_t ldu, index_t nru) {
+  if (n <= 0) return 0;
+  constexpr T eps = std::numeric_limits<T>::epsilon() / 2;
+  constexpr T unfl = std::numeric_limits<T>::min();
+  constexpr int maxitr = 6;
+  const T tol = std::max(T(10), std::min(T(100), std::pow(eps, T(-0.125)))) * eps;
+  if (n > 1) {
+    // The threshold below which an off-diagonal is set to zero: relative to an estimate of the
+    // smallest singular value.
+    T sminoa = std::abs(d[0]);
+    if (sminoa != T(0)) {
+      T mu = sminoa;
+      for (index_t i = 1; i < n; ++i) {
+        mu = std::abs(d[i]) * (mu / (mu + std::abs(e[i - 1])));
+        sminoa = std::min(sminoa, mu);
+        if (sminoa == T(0)) break;
+      }
+    }
+    sminoa /= std::sqrt(T(n));
+    const T thresh = std::max(tol * sminoa, T(maxitr) * T(n) * T(n) * unfl);
+    const double maxit = double(maxitr) * double(n) * double(n);
+    double iter = 0;
+    index_t oldll = -2, oldm = -2, m = n - 1;
+    int idir = 0;
+    std::vector<T> rot(static_cast<std::size_t>(4 * n));
+    T *vc = rot.data(), *vs = vc + n, *uc = vs + n, *us = uc + n;
+    RotLog<T> log;
+    const bool vecs = ncvt > 0 || nru > 0;
+    auto flush = [&](RotLog<T>& l) {
+      if (ncvt > 0) apply_rot_log(l.sweeps, l.vc.data(), l.vs.data(), ncvt, vt, ldvt);
+      if (nru > 0) apply_rot_log(l.sweeps, l.uc.data(), l.us.data(), nru, ut, ldu);
+      l.clear();
+    };
+    // Logs a sweep of nrot rotations on the rows row0 .. row0 + nrot; applies the log when it is large.
+    auto record = [&](index_t row0, index_t nrot, bool forward) {
+      if (!vecs) return;
+      log.sweeps.push_back({row0, nrot, forward, log.size()});
+      log.vc.insert(log.vc.end(), vc, vc + nrot);
+      log.vs.insert(log.vs.end(), vs, vs + nrot);
+      log.uc.insert(log.uc.end(), uc, uc + nrot);
+      log.us.insert(log.us.end(), us, us + nrot);
+      if (log.size() >= kRotLogFlush) flush(log);
+    };
+    while (m > 0) {
+      if (iter > maxit) {
+        flush(log);
+        return 1;
+      }
+      // The unreduced block d[ll..m], e[ll..m-1] at the bottom.
+      T smax = std::abs(d[m]);
+      index_t ll = -1;
+      for (index_t l = m - 1; l >= 0; --l) {
+        const T abse = std::abs(e[l]);
+        if (abse <= thresh) {
+          e[l] = T(0);
+          ll = l;
+          break;
+        }
+        smax = std::max({smax, std::abs(d[l]), abse});
+      }
+      if (ll == m - 1) {
+        --m;
+        continue;
+      }
+      ++ll;
+      if (ll == m - 1) {  // a 2 x 2 block: directly
+        T sigmn, sigmx, sinr, cosr, sinl, cosl;
+        lasv2(d[m - 1], e[m - 1], d[m], sigmn, sigmx, sinr, cosr, sinl, cosl);
+        d[m - 1] = sigmx, e[m - 1] = T(0), d[m] = sigmn;
+        vc[0] = cosr, vs[0] = sinr, uc[0] = cosl, us[0] = sinl;
+        record(m - 1, 1, true);
+        m -= 2;
+        continue;
+      }
+      // A new block: chase the bulge in the direction in which the diagonal decreases.
+      if (ll > oldm || m < oldll) idir = std::abs(d[ll]) >= std::abs(d[m]) ? 1 : 2;
+      // Convergence tests (relative).
+      T sminl;
+      bool split = false;
+      if (idir == 1) {
+        if (std::abs(e[m - 1]) <= tol * std::abs(d[m])) {
+          e[m - 1] = T(0);
+          continue;
+        }
+        T mu = std::abs(d[ll]);
+        sminl = mu;
+        for (index_t l = ll; l < m; ++l) {
+          if (std::abs(e[l]) <= tol * mu) {
+            e[l] = T(0);
+            split = true;
+            break;
+          }
+          mu = std::abs(d[l + 1]) * (mu / (mu + std::abs(e[l])));
+          sminl = std::min(sminl, mu);
+        }
+      } else {
+        if (std::abs(e[ll]) <= tol * std::abs(d[ll])) {
+          e[ll] = T(0);
+          continue;
+        }
+        T mu = std::abs(d[m]);
+        sminl = mu;
+        for (index_t l = m - 1; l >= ll; --l) {
+          if (std::abs(e[l]) <= tol * mu) {
+            e[l] = T(0);
+            split = true;
+            break;
+          }
+          mu = std::abs(d[l]) * (mu / (mu + std::abs(e[l])));
+          sminl = std::min(sminl, mu);
+        }
+      }
+      if (split) continue;
+      oldll = ll, oldm = m;
+      // The shift: zero when it would spoil the relative accuracy of the smallest singular value.
+      T shift(0), r;
+      if (!(T(n) * tol * (sminl / smax) <= std::max(eps, T(0.01) * tol))) {
+        T sll;
+        if (idir == 1) {
+          sll = std::abs(d[ll]);
+          las2(d[m - 1], e[m - 1], d[m], shift, r);
+        } else {
+          sll = std::abs(d[m]);
+          las2(d[ll], e[ll], d[ll + 1], shift, r);
+        }
+        if (sll > T(0) && (shift / sll) * (shift / sll) < eps) shift = T(0);
+      }
+      iter += double(m - ll);
+      const index_t nrot = m - ll;
+      if (shift == T(0)) {
+        T cs(1), sn, oldcs(1), oldsn(0);
+        if (idir == 1) {
+          for (index_t i = ll; i < m; ++i) {
+            lartg(d[i] * cs, e[i], cs, sn, r);
+            if (i > ll) e[i - 1] = oldsn * r;
+            lartg(oldcs * r, d[i + 1] * sn, oldcs, oldsn, d[i]);
+            const index_t k = i - ll;
+            vc[k] = cs, vs[k] = sn, uc[k] = oldcs, us[k] = oldsn;
+          }
+          const T h = d[m] * cs;
+          d[m] = h * oldcs;
+          e[m - 1] = h * oldsn;
+          record(ll, nrot, true);
+          if (std::abs(e[m - 1]) <= thresh) e[m - 1] = T(0);
+        } else {
+          for (index_t i = m; i > ll; --i) {
+            lartg(d[i] * cs, e[i - 1], cs, sn, r);
+            if (i < m) e[i] = oldsn * r;
+            lartg(oldcs * r, d[i - 1] * sn, oldcs, oldsn, d[i]);
+            const index_t k = i - 1 - ll;
+            uc[k] = cs, us[k] = -sn, vc[k] = oldcs, vs[k] = -oldsn;
+          }
+          const T h = d[ll] * cs;
+          d[ll] = h * oldcs;
+          e[ll] = h * oldsn;
+          record(ll, nrot, false);
+          if (std::abs(e[ll]) <= thresh) e[ll] = T(0);
+        }
+      } else {
+        T cosr, sinr, cosl, sinl;
+        if (idir == 1) {
+          T f = (std::abs(d[ll]) - shift) * (std::copysign(T(1), d[ll]) + shift / d[ll]), g = e[ll];
+          for (index_t i = ll; i < m; ++i) {
+            lartg(f, g, cosr, sinr, r);
+            if (i > ll) e[i - 1] = r;
+            f = cosr * d[i] + sinr * e[i];
+            e[i] = cosr * e[i] - sinr * d[i];
+            g = sinr * d[i + 1];
+            d[i + 1] = cosr * d[i + 1];
+            lartg(f, g, cosl, sinl, r);
+            d[i] = r;
+            f = cosl * e[i] + sinl * d[i + 1];
+            d[i + 1] = cosl * d[i + 1] - sinl * e[i];
+            if (i < m - 1) {
+              g = sinl * e[i + 1];
+              e[i + 1] = cosl * e[i + 1];
+            }
+            const index_t k = i - ll;
+            vc[k] = cosr, vs[k] = sinr, uc[k] = cosl, us[k] = sinl;
+          }
+          e[m - 1] = f;
+          record(ll, nrot, true);
+          if (std::abs(e[m - 1]) <= thresh) e[m - 1] = T(0);
+        } else {
+          T f = (std::abs(d[m]) - shift) * (std::copysign(T(1), d[m]) + shift / d[m]), g = e[m - 1];
+          for (index_t i = m; i > ll; --i) {
+            lartg(f, g, cosr, sinr, r);
+            if (i < m) e[i] = r;
+            f = cosr * d[i] + sinr * e[i - 1];
+            e[i - 1] = cosr * e[i - 1] - sinr * d[i];
+            g = sinr * d[i - 1];
+            d[i - 1] = cosr * d[i - 1];
+            lartg(f, g, cosl, sinl, r);
+            d[i] = r;
+            f = cosl * e[i - 1] + sinl * d[i - 1];
+            d[i - 1] = cosl * d[i - 1] - sinl * e[i - 1];
+            if (i > ll + 1) {
+              g = sinl * e[i - 2];
+              e[i - 2] = cosl * e[i - 2];
+            }
+            const index_t k = i - 1 - ll;
+            uc[k] = cosr, us[k] = -sinr, vc[k] = cosl, vs[k] = -sinl;
+          }
+          e[ll] = f;
+          if (std::abs(e[ll]) <= thresh) e[ll] = T(0);
+          record(ll, nrot, false);
+        }
+      }
+    }
+    flush(log);
+  }
+  // Nonnegative (negating the matching row of vt), then descending (selection sort: n swaps at most).
+  for (index_t i = 0; i < n; ++i)
+    if (d[i] < T(0)) {
+      d[i] = -d[i];
+      if (ncvt > 0)
+        for (index_t j = 0; j < ncvt; ++j) vt[i * ldvt + j] = -vt[i * ldvt + j];
+    }
+  for (index_t i = 0; i + 1 < n; ++i) {
+    index_t best = i;
+    for (index_t j = i + 1; j < n; ++j)
+      if (d[j] > d[best]) best = j;
+    if (best != i) {
+      std::swap(d[i], d[best]);
+      if (ncvt > 0) std::swap_ranges(vt + i * ldvt, vt + i * ldvt + ncvt, vt + best * ldvt);
+      if (nru > 0) std::swap_ranges(ut + i * ldu, ut + i * ldu + nru, ut + best * ldu);
+    }
+  }
+  return 0;
+}
+
+// The SVD of the tall p x q X (p >= q; row-major, row stride ldx, destroyed) as X = U diag(s) V^T with
+// ut = U^T (q x p, row stride ldu) and vt = V^T (q x q, row stride ldv), in the layout of jacobi_svd;
+// ut and vt may be null (values only). Bidiagonalization, the explicit Q^T and P^T, then bdsqr.
+// Returns 0; -1 for an X with NaN or infinite elements (untouched), bdsqr's 1 when the QR iteration did
+// not converge (the outputs are then unusable).
+template <class T>
+index_t bidiag_svd(index_t p, index_t q, T* x, index_t ldx, T* s, T* ut, index_t ldu, T* vt, index_t ldv) {
+  if (q == 0) return 0;
+  // Scale by a power of two (exact) so that the largest element is about 1.
+  T amax(0);
+  for (index_t r = 0; r < p; ++r)
+    for (index_t c = 0; c < q; ++c) amax = std::max(amax, std::abs(x[r * ldx + c]));
+  if (!std::isfinite(amax)) return -1;  // NaN or infinity: left to the caller
+  const T sc = amax > T(0) ? std::ldexp(T(1), -std::ilogb(amax)) : T(1);
+  if (sc != T(1))
+    for (index_t r = 0; r < p; ++r)
+      for (index_t c = 0; c < q; ++c) x[r * ldx + c] *= sc;
+  std::vector<T> e(static_cast<std::size_t>(q)), tauq(e.size()), taup(e.size());
+  gebd2(p, q, x, ldx, s, e.data(), tauq.data(), taup.data());
+  const bool vectors = ut != nullptr;
+  if (vectors) {
+    std::vector<T> v(static_cast<std::size_t>(p));
+    // U^T = E^T H_{q-1} ... H_0 (E the first q columns of I): H_j touches rows j.. and columns j...
+    for (index_t r = 0; r < q; ++r) {
+      std::fill(ut + r * ldu, ut + r * ldu + p, T(0));
+      ut[r * ldu + r] = T(1);
+    }
+    for (index_t j = q; j-- > 0;) {
+      if (tauq[std::size_t(j)] == T(0)) continue;
+      v[0] = T(1);
+      for (index_t r = j + 1; r < p; ++r) v[std::size_t(r - j)] = x[r * ldx + j];
+      larf_right_rows(q - j, p - j, v.data(), tauq[std::size_t(j)], ut + j * ldu + j, ldu);
+    }
+    // V^T = P^T = G_{q-2} ... G_0: G_j touches rows j + 1.. and columns j + 1...
+    for (index_t r = 0; r < q; ++r) {
+      std::fill(vt + r * ldv, vt + r * ldv + q, T(0));
+      vt[r * ldv + r] = T(1);
+    }
+    for (index_t j = q - 1; j-- > 0;) {
+      if (taup[std::size_t(j)] == T(0)) continue;
+      v[0] = T(1);
+      std::copy(x + j * ldx + j + 2, x + j * ldx + q, v.data() + 1);
+      larf_right_rows(q - j - 1, q - j - 1, v.data(), taup[std::size_t(j)], vt + (j + 1) * ldv + j + 1, ldv);
+    }
+  }
+  const index_t info = bdsqr(q, s, e.data(), vt, ldv, vectors ? q : 0, ut, ldu, vectors ? p : 0);
+  for (index_t i = 0; i < q; ++i) s[i] /= sc;
+  return info;
 }
 
 // ---------------------------------------------------------------------------------------------------
