@@ -21,11 +21,13 @@
 #include <ctorch/ops/pointwise.hpp>
 #include <ctorch/ops/reduction/amax.hpp>
 #include <ctorch/ops/reduction/logsumexp.hpp>
+#include <ctorch/ops/reduction/max.hpp>
 #include <ctorch/ops/reduction/mean.hpp>
 #include <ctorch/ops/reduction/norm.hpp>
 #include <ctorch/ops/reduction/prod.hpp>
 #include <ctorch/ops/reduction/sum.hpp>
 #include <ctorch/ops/reduction/var.hpp>
+#include <ctorch/ops/sorting.hpp>
 #include <ctorch/ops/view.hpp>
 #include <map>
 #include <string>
@@ -170,6 +172,15 @@ std::map<std::string, Case> reduction_cases() {
       {"amax", red(R1(Var(amax(x) * x)))},
       {"amin_dim", red(R1(Var(square(amin<1>(x * x)))))},
       {"amax_keepdim", red(R1(Var(amax<0, true>(x) * x)))},
+      {"max", red(R1(Var(max(x) * x)))},
+      {"min", red(R1(Var(square(ctorch::min(x * x)))))},
+      {"max_dim", red(R1(Var(square(ctorch::max<1>(x * x).values))))},
+      {"min_dim_keepdim", red(R1(Var(ctorch::min<0, true>(x).values * x)))},
+      {"sort", red(R1(Var(sort<1>(x * x, true).values * x)))},
+      {"topk", red(R1(Var(square(topk<2, 1>(x).values))))},
+      {"kthvalue", red(R1(Var(square(kthvalue<0>(x * x, 2).values))))},
+      {"median_dim", red(R1(Var(exp(median<1>(x).values))))},
+      {"median", red(R1(Var(median(x) * x)))},
   };
 }
 
@@ -316,7 +327,7 @@ TEST_CASE("create_graph: Hessian-vector products of small functions match their 
 TEST_CASE("gradgradcheck: every pointwise op") {
   test::run_all(pointwise_cases());
 }
-TEST_CASE("gradgradcheck: reductions (sum, mean, logsumexp, var, std, norm, amax, amin)") {
+TEST_CASE("gradgradcheck: reductions (sum, mean, logsumexp, var, std, norm, amax, amin, max, min) and picks") {
   test::run_all(reduction_cases());
 }
 TEST_CASE("gradgradcheck: mm, mv, dot, bmm and matmul at every rank") {

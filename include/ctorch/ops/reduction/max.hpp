@@ -7,6 +7,7 @@
 // it is NaN), as PyTorch's evenly_distribute_backward; max<Dim>(x) returns {Var values, indices} and the
 // gradient goes to the position in indices only, as PyTorch.
 #pragma once
+#include "../pointwise/mul.hpp"
 #include "argmax.hpp"
 
 namespace ctorch {
@@ -85,13 +86,71 @@ void pick_backward(const V& in, const G& g, const I& idx) {
   }
 }
 
+// Where element k of a picked tensor (indices idx[k] along P) sits in x: pick_backward's rule, for the
+// recorded scatter and gather below.
+template <std::size_t P>
+struct pick_map {
+  index_t inner = 1, nx = 0, ng = 1;
+  template <std::size_t RX, std::size_t RG>
+  pick_map(const std::array<index_t, RX>& xe, const std::array<index_t, RG>& ge) : nx(xe[P]) {
+    for (std::size_t k = P + 1; k < RX; ++k) inner *= xe[k];
+    if constexpr (RG == RX) ng = ge[P];
+  }
+  index_t operator()(index_t k, std::int64_t i) const {
+    return ((k / inner / ng) * nx + index_t(i)) * inner + k % inner;
+  }
+};
+
+template <std::size_t P, class T, class SG, class D, class SX>
+Var<T, SX, D> pick_scatter(const Var<T, SG, D>& g, const Tensor<std::int64_t, SG, D>& idx, const Dims<SX>& xd);
+
+// create_graph: h's entries at the picked positions (a gather), recorded; its VJP is pick_scatter.
+template <std::size_t P, class T, class SX, class D, class SG>
+Var<T, SG, D> pick_gather(const Var<T, SX, D>& h, const Tensor<std::int64_t, SG, D>& idx) {
+  const pick_map<P> m(h.sizes(), idx.sizes());
+  Tensor<T, SG, D> out(uninitialized, idx.dims());
+  const T* hp = h.value().data();
+  for (index_t k = 0; k < out.numel(); ++k) out.data()[k] = hp[m(k, idx.data()[k])];
+  return autograd::record_graph(
+      "GatherBackward0", std::move(out),
+      [idx](const auto& g, const auto&, const Var<T, SX, D>& in) { pick_backward<P>(in, g, idx); },
+      [idx](const auto& g, const Var<T, SX, D>& in) {
+        autograd::accumulate_graph(in, pick_scatter<P>(g, idx, in.dims()));
+      },
+      h);
+}
+
+// create_graph: a tensor of extents xd, zero but for g added at the picked positions (the VJP of a pick),
+// recorded; its VJP is pick_gather.
+template <std::size_t P, class T, class SG, class D, class SX>
+Var<T, SX, D> pick_scatter(const Var<T, SG, D>& g, const Tensor<std::int64_t, SG, D>& idx, const Dims<SX>& xd) {
+  const pick_map<P> m(xd.array(), idx.sizes());
+  Tensor<T, SX, D> out(xd);
+  const T* gp = g.value().data();
+  for (index_t k = 0; k < g.numel(); ++k) out.data()[m(k, idx.data()[k])] += gp[k];
+  return autograd::record_graph(
+      "ScatterAddBackward0", std::move(out),
+      [idx](const auto& h, const auto&, const Var<T, SG, D>& in) {
+        if (!in.requires_grad()) return;
+        const pick_map<P> hm(h.sizes(), idx.sizes());
+        bool fresh;
+        T* o = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
+        for (index_t k = 0; k < idx.numel(); ++k) o[k] += h.data()[hm(k, idx.data()[k])];
+      },
+      [idx](const auto& h, const Var<T, SG, D>& in) { autograd::accumulate_graph(in, pick_gather<P>(h, idx)); }, g);
+}
+
 // The Var form of an op returning {values, indices}: r computed on v's value, the values recorded with
-// pick_backward (the node keeps its own copy of the indices).
+// pick_backward (the node keeps its own copy of the indices); under create_graph, with pick_scatter.
 template <std::size_t P, class V, class T, class S, class D>
 auto tracked_pick(const char* name, const V& v, values_indices<T, S, D> r) {
-  auto values = autograd::record(
+  auto values = autograd::record_graph(
       name, std::move(r.values),
-      [idx = r.indices](const auto& g, const auto&, const V& in) { pick_backward<P>(in, g, idx); }, v);
+      [idx = r.indices](const auto& g, const auto&, const V& in) { pick_backward<P>(in, g, idx); },
+      [idx = r.indices](const auto& g, const V& in) {
+        autograd::accumulate_graph(in, pick_scatter<P>(g, idx, in.dims()));
+      },
+      v);
   return var_values_indices<T, S, D>{std::move(values), std::move(r.indices)};
 }
 
@@ -114,6 +173,23 @@ void evenly_distribute_backward(const V& in, const G& g, const Y& y) {
   T* out = autograd::grad_buffer(in, fresh).data();
   for (index_t i = 0; i < n; ++i)
     if (hit(xp[i])) out[i] += share;
+}
+// The create_graph form: each element's share (1 / count where it equals y, else 0) is a constant.
+template <class V, class G, class Y>
+void evenly_distribute_backward_graph(const V& in, const G& g, const Y& y) {
+  using T = typename V::value_type;
+  const T yv = y.item();
+  const bool nan = yv != yv;
+  typename V::tensor_type share(in.dims());
+  const T* xp = in.value().data();
+  index_t count = 0;
+  for (index_t i = 0; i < in.numel(); ++i) {
+    const bool hit = nan ? xp[i] != xp[i] : xp[i] == yv;
+    share.data()[i] = hit ? T(1) : T(0);
+    count += hit ? 1 : 0;
+  }
+  if (count == 0) return;
+  autograd::accumulate_graph(in, V(autograd::bcast_to(g, in.dims()) * share * (T(1) / T(count))));
 }
 }  // namespace detail
 
@@ -143,9 +219,10 @@ template <Tracked X>
 auto max(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "MaxBackward1", max(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); },
+      [](const auto& g, const V& in) { detail::evenly_distribute_backward_graph(in, g, max(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto max(const X& x) {
@@ -158,9 +235,10 @@ template <Tracked X>
 auto min(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "MinBackward1", min(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); },
+      [](const auto& g, const V& in) { detail::evenly_distribute_backward_graph(in, g, min(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto min(const X& x) {

@@ -92,9 +92,10 @@ template <Tracked X>
 auto median(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "MedianBackward0", median(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); },
+      [](const auto& g, const V& in) { detail::evenly_distribute_backward_graph(in, g, median(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto median(const X& x) {
@@ -106,9 +107,10 @@ template <Tracked X>
 auto nanmedian(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "NanmedianBackward0", nanmedian(v.value()),
-      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); }, v);
+      [](const auto& g, const auto& y, const V& in) { detail::evenly_distribute_backward(in, g, y); },
+      [](const auto& g, const V& in) { detail::evenly_distribute_backward_graph(in, g, nanmedian(in.value())); }, v);
 }
 template <int Dim, bool Keep = false, Tracked X>
 auto nanmedian(const X& x) {
