@@ -1,4 +1,4 @@
-// ctorch/core/parallel.hpp: the CPU thread count (torch.set_num_threads) and a parallel_for.
+// ctorch/core/parallel.hpp: the CPU thread count (torch.set_num_threads), parallel_for and parallel_team.
 //
 // OpenMP when the build has it (the CMake target links it when found), std::thread otherwise. Work
 // below the grain runs inline on the caller's thread, so small tensors pay one comparison.
@@ -7,6 +7,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+#if !defined(_OPENMP)
+#include <barrier>
+#endif
 
 #include "config.hpp"
 #include "error.hpp"
@@ -69,6 +72,61 @@ void parallel_for(index_t n, index_t grain, F&& f, index_t align = 1) {
 #endif
 }
 
+// One thread of a parallel_team: its rank in [0, size) and a barrier over the whole team.
+class team_member {
+ public:
+  int rank = 0, size = 1;
+  // Returns once every thread of the team has called sync() as many times as this one.
+  void sync() const {
+    if (size <= 1) return;
+#if defined(_OPENMP)
+#pragma omp barrier
+#else
+    bar_->arrive_and_wait();
+#endif
+  }
+#if !defined(_OPENMP)
+  std::barrier<>* bar_ = nullptr;
+#endif
+};
+
+// Runs f(member) once on each thread of a team of at most min(nt, get_num_threads()) threads, one
+// parallel region for the whole of f, so work in phases pays for one thread start and a barrier per
+// phase (member.sync()), not for a region per phase. The team may be smaller than asked (a region nested
+// in another gets one thread): f must split its work by member.rank and member.size alone.
+// requires: f does not throw; every thread of the team calls sync() the same number of times.
+template <class F>
+void parallel_team(int nt, F&& f) {
+  nt = std::max(1, std::min(nt, get_num_threads()));
+  if (nt == 1) {
+    f(team_member{});
+    return;
+  }
+#if defined(_OPENMP)
+#pragma omp parallel num_threads(nt)
+  {
+    team_member m;
+    m.rank = omp_get_thread_num();
+    m.size = omp_get_num_threads();
+    f(m);
+  }
+#else
+  std::barrier<> bar(nt);
+  auto run = [&f, &bar, nt](int r) {
+    team_member m;
+    m.rank = r;
+    m.size = nt;
+    m.bar_ = &bar;
+    f(m);
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(nt - 1);
+  for (int t = 1; t < nt; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+#endif
+}
+
 }  // namespace ctorch
 
 namespace ctorch {
@@ -87,14 +145,12 @@ Acc parallel_reduce(index_t n, index_t grain, Acc init, F&& f, M&& merge, index_
   chunk = (chunk + align - 1) / align * align;
   Acc partial[max_threads];
   for (int t = 0; t < nt; ++t) partial[t] = init;
-  parallel_for(
-      index_t(nt), 1,
-      [&](index_t tb, index_t te) {
-        for (index_t t = tb; t < te; ++t) {
-          const index_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
-          if (b < e) partial[t] = f(b, e);
-        }
-      });
+  parallel_for(index_t(nt), 1, [&](index_t tb, index_t te) {
+    for (index_t t = tb; t < te; ++t) {
+      const index_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
+      if (b < e) partial[t] = f(b, e);
+    }
+  });
   Acc acc = init;
   for (int t = 0; t < nt; ++t) acc = merge(acc, partial[t]);
   return acc;

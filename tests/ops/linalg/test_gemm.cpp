@@ -114,6 +114,113 @@ TEST_CASE("linalg: mm at awkward sizes, four transpose combinations, double, 1 a
   run_mm_sizes<double>(2);
 }
 
+namespace {
+
+// A column-dependent epilogue that is wrong if applied twice, to a partial sum or with the wrong column:
+// x -> 2 x + col[j].
+template <class T>
+struct TwicePlusColumn {
+  static constexpr bool active = true;
+  const T* col;
+  template <class V>
+  V packet(const V& v, index_t j) const {
+    return v * V(T(2)) + V::load_unaligned(col + j);
+  }
+  T scalar(T v, index_t j) const { return v * T(2) + col[j]; }
+};
+
+struct Plan {
+  bool split_n, direct_a;
+};
+
+// linalg::gemm_ep against the reference, C = epi(alpha A B + beta C), A and B each stored plain or
+// transposed, C with a padded row stride whose padding must stay untouched; returns the plan it ran.
+template <class T>
+Plan check_gemm_ep(index_t M, index_t N, index_t K, bool ta, bool tb, int threads) {
+  Threads guard(threads);
+  using M2 = Tensor<T, Shape<Dyn, Dyn>>;
+  M2 as = ta ? M2(K, M) : M2(M, K), bs = tb ? M2(N, K) : M2(K, N);
+  fill_random(as, std::uint64_t(M * 31 + K));
+  fill_random(bs, std::uint64_t(N * 17 + K));
+  const auto va = ta ? transpose<0, 1>(as) : as.view();
+  const auto vb = tb ? transpose<0, 1>(bs) : bs.view();
+  const index_t ldc = N + 3;
+  std::vector<T> c(std::size_t(M * ldc)), col(static_cast<std::size_t>(N));
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = T(double(i % 13) / 13.0 - 0.5);
+  for (index_t j = 0; j < N; ++j) col[std::size_t(j)] = T(0.01 * double(j));
+  const std::vector<T> c0 = c;
+  const T alpha = T(-1.5), beta = T(0.5);
+  const index_t rsa = ta ? 1 : K, csa = ta ? M : 1, rsb = tb ? 1 : N, csb = tb ? K : 1;
+  const auto pl = linalg::detail::plan_gemm<T>(M, N, K, csa, get_num_threads());
+  linalg::gemm_ep<T>(M, N, K, alpha, as.data(), rsa, csa, bs.data(), rsb, csb, beta, c.data(), ldc, 1,
+                     TwicePlusColumn<T>{col.data()});
+  const Mat ab = ref_mm(va, vb);
+  Mat want(std::size_t(M * N));
+  std::vector<T> got(std::size_t(M * N));
+  bool padding_kept = true;
+  for (index_t i = 0; i < M; ++i) {
+    for (index_t j = 0; j < N; ++j) {
+      const std::size_t o = std::size_t(i * N + j), oc = std::size_t(i * ldc + j);
+      want[o] = 2.0L * ((long double)alpha * ab[o] + (long double)beta * c0[oc]) + col[std::size_t(j)];
+      got[o] = c[oc];
+    }
+    for (index_t j = N; j < ldc; ++j)
+      padding_kept = padding_kept && c[std::size_t(i * ldc + j)] == c0[std::size_t(i * ldc + j)];
+  }
+  const std::string what = "gemm_ep " + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N) +
+                           " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) +
+                           " threads=" + std::to_string(threads) + " split_n=" + std::to_string(pl.split_n) +
+                           " direct_a=" + std::to_string(pl.direct_a);
+  INFO(what);
+  CHECK(padding_kept);
+  check_mat(got.data(), want, K, 2.0 * 1.5 + 2.0 * 0.5, what);
+  return {pl.split_n, pl.direct_a};
+}
+
+// The shapes are in units of the micro-tile so that, on any kernel width, on 2 threads the plans cover
+// each split with A packed and read in place; 4 threads split N over several mc blocks of a shared A.
+template <class T>
+void run_gemm_plans() {
+  using P = linalg::detail::gemm_params<T>;
+  const index_t MR = P::MR, NR = P::NR;
+  struct S {
+    index_t M, N, K;
+    int threads;
+  };
+  const S shapes[] = {
+      {11 * MR - 2, 8 * NR, 600, 2},      // 11 row tiles, 8 slivers: split N (4 + 4 slivers)
+      {87 * MR - 2, 5 * NR - 2, 300, 2},  // 87 row tiles, 5 slivers: split M
+      {45 * MR - 3, 4 * NR - 5, 300, 4},  // split N, 1 sliver a thread, A over several mc blocks
+      {3 * MR, NR + 1, 2000, 4},          // fewer tiles than threads
+      {11 * MR - 2, 8 * NR, 600, 1},      // the same products on one thread
+      {87 * MR - 2, 5 * NR - 2, 300, 1},
+  };
+  bool seen[2][2] = {};
+  for (const S& s : shapes)
+    for (int ta = 0; ta < 2; ++ta)
+      for (int tb = 0; tb < 2; ++tb) {
+        const Plan pl = check_gemm_ep<T>(s.M, s.N, s.K, ta, tb, s.threads);
+        if (s.threads == 2) seen[pl.split_n][pl.direct_a] = true;
+      }
+  CHECK(seen[0][0]);
+  CHECK(seen[0][1]);
+  CHECK(seen[1][0]);
+  CHECK(seen[1][1]);
+  // Split N on 4 threads over a shared packed A of several mc blocks (A transposed: not read in place).
+  const auto pl4 = linalg::detail::plan_gemm<T>(45 * MR - 3, 4 * NR - 5, 300, 45 * MR - 3, 4);
+  CHECK(pl4.threads == 4);
+  CHECK(pl4.split_n);
+  CHECK(!pl4.direct_a);
+  CHECK(45 * MR - 3 > P::MC);
+}
+
+}  // namespace
+
+TEST_CASE("linalg: gemm_ep with an epilogue, alpha and beta, split along M and N, A packed and in place") {
+  run_gemm_plans<float>();
+  run_gemm_plans<double>();
+}
+
 TEST_CASE("linalg: mm with static shapes, static result shape, transposed static views") {
   Tensor<float, Shape<7, 17>> a;
   Tensor<float, Shape<65, 17>> bt;

@@ -6,8 +6,15 @@
 // over the packed panels with one FMA per (row, packet) per k. NR is two xsimd batches; MR is 14 with 32
 // vector registers (AVX-512: 28 accumulators) and 6 with 16 (AVX2). Every operand is read through its
 // row and column strides, so a transposed operand (a transpose<0, 1> view) is packed straight from the
-// strided memory, never copied whole. The mc blocks of A are split across threads (parallel_for); each
-// thread packs its own A block, the B slab is shared.
+// strided memory, never copied whole. Where a thread's panel has few NR slivers (N <= 256 a thread) a
+// packed A block would serve too few of them to repay the copy, and the micro-kernel reads A's rows in
+// place instead (when A has a unit column stride).
+//
+// Threads: one parallel region per product (parallel_team). Split along M, each thread computes its own
+// rows and the B slab is shared, packed by all the threads, with a barrier per slab; split along N (the
+// choice when M is a few micro-tiles tall, e.g. the 64-row batch of an MLP), each thread computes its own
+// NR slivers with its own packed B and either reads A in place (no barrier at all) or shares a packed A
+// block, packed by all, with a barrier per block. detail::plan_gemm makes the choices.
 //
 // An epilogue (gemm_ep) applies a per-column function to each finished element while the tile is still in
 // registers: nn::Linear's bias + activation cost no second pass over the output.
@@ -27,6 +34,7 @@
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <utility>
 
 #if defined(CTORCH_CBLAS) && CTORCH_CBLAS
 #ifndef CTORCH_CBLAS_HEADER
@@ -141,13 +149,15 @@ void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) 
   }
 }
 
-// The MR x NR micro-kernel: acc = sum_k ap[k][i] * bp[k][j], then C[i][j] = alpha * acc + beta * C
+// The MR x NR micro-kernel: acc = sum_k A[i][k] * bp[k][j], then C[i][j] = alpha * acc + beta * C
 // (beta == 0: C not read) on the m x n corner that exists; then, on the last K slab (`last`), the
-// epilogue on each element, j0 being the tile's first column in C.
-template <class T, class Epi = NoEpilogue>
+// epilogue on each element, j0 being the tile's first column in C. A is a packed sliver (ap[k][i]), or
+// with DirectA the m rows of A themselves, row i at ap + i * rsa with unit column stride (rows past m
+// re-read row m - 1; their results are not stored).
+template <class T, class Epi = NoEpilogue, bool DirectA = false>
 [[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, T* c, index_t rsc,
                                index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {}, index_t j0 = 0,
-                               bool last = false) {
+                               bool last = false, [[maybe_unused]] index_t rsa = 0) {
   using P = gemm_params<T>;
   using B = gemm_batch<T>;
   constexpr int MR = P::MR, W = P::W, NR = P::NR;
@@ -157,16 +167,32 @@ template <class T, class Epi = NoEpilogue>
     acc0[i] = B(T(0));
     acc1[i] = B(T(0));
   }
-  for (index_t k = 0; k < kc; ++k) {
-    const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+  if constexpr (DirectA) {
+    const T* __restrict row[MR];
     CTORCH_UNROLL
-    for (int i = 0; i < MR; ++i) {
-      const B a(ap[i]);
-      acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
-      acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
+    for (int i = 0; i < MR; ++i) row[i] = ap + std::min<index_t>(i, m - 1) * rsa;
+    for (index_t k = 0; k < kc; ++k) {
+      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      CTORCH_UNROLL
+      for (int i = 0; i < MR; ++i) {
+        const B a(row[i][k]);
+        acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
+        acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
+      }
+      bp += NR;
     }
-    ap += MR;
-    bp += NR;
+  } else {
+    for (index_t k = 0; k < kc; ++k) {
+      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      CTORCH_UNROLL
+      for (int i = 0; i < MR; ++i) {
+        const B a(ap[i]);
+        acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
+        acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
+      }
+      ap += MR;
+      bp += NR;
+    }
   }
   const B va(alpha);
   if constexpr (Epi::active) {
@@ -237,6 +263,45 @@ void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rs
       T& cij = c[i * rsc + j * csc];
       cij = beta == T(0) ? alpha * s : alpha * s + beta * cij;
     }
+}
+
+// How gemm_ep runs a packed product: on how many threads, split along N (each thread its own NR column
+// slivers and its own packed B) or along M (each thread its own rows, the packed B slab shared), A packed
+// or read in place (direct_a), and the kc and nc block sizes.
+struct gemm_plan {
+  int threads;
+  bool split_n, direct_a;
+  index_t kc, nc;
+};
+
+template <class T>
+gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_threads) {
+  using P = gemm_params<T>;
+  constexpr int MR = P::MR, NR = P::NR;
+  gemm_plan pl{};
+  // Below 2^19 multiply-adds (64^3: some microseconds) a parallel region saves less than it risks: with
+  // the cores shared, one descheduled thread stalls the product.
+  const bool serial = double(M) * double(N) * double(K) < double(1 << 19);
+  const index_t mtiles = (M + MR - 1) / MR, ntiles = (N + NR - 1) / NR;
+  pl.threads = serial ? 1 : int(std::min<index_t>(std::max(max_threads, 1), std::max(mtiles, ntiles)));
+  // kc: at most KC, the slabs of equal depth (K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin last slab
+  // re-reads and re-writes all of C for little work).
+  const index_t kslabs = (K + P::KC - 1) / P::KC;
+  pl.kc = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
+  pl.nc = std::min<index_t>(P::NC, ntiles * NR);
+  // A packed block of A serves every NR sliver of the panel a thread computes; over 16 slivers or fewer
+  // (256 columns) packing costs more than it saves (64 x 784 x 128: 170 -> 150 us on one AVX2 core), and
+  // the micro-kernel reads A's rows in place. That needs a unit column stride.
+  const int nt = pl.threads;
+  const index_t panel = pl.nc / NR, per_thread_n = (panel + nt - 1) / nt;
+  const bool direct_if_n = csa == 1 && per_thread_n <= 16, direct_if_m = csa == 1 && panel <= 16;
+  // The split: the one that gives the threads the more even shares of MR x NR tiles (64 x 784 x 128 on 2
+  // threads: 4 + 4 column slivers against 6 + 5 row tiles), M on a near tie, unless N then reads A in
+  // place: that split shares nothing and never waits at a barrier.
+  const index_t m_share = (mtiles + nt - 1) / nt * ntiles, n_share = mtiles * ((ntiles + nt - 1) / nt);
+  pl.split_n = nt > 1 && (direct_if_n ? 20 * n_share <= 21 * m_share : 20 * n_share < 19 * m_share);
+  pl.direct_a = pl.split_n ? direct_if_n : direct_if_m;
+  return pl;
 }
 
 // ---- the external CBLAS route (CTORCH_CBLAS) ---------------------------------------------------------
@@ -329,45 +394,96 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
-  // Below ~2^18 multiply-adds (some microseconds) a parallel region costs more than it saves.
-  const bool serial = double(M) * double(N) * double(K) < double(1 << 18);
-  const int nt = serial ? 1 : get_num_threads();
-  // kc: at most KC, the slabs of equal depth (K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin last slab
-  // re-reads and re-writes all of C for little work).
-  const index_t kslabs = (K + P::KC - 1) / P::KC;
-  const index_t kc_max = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
-  // mc: at most MC, with a number of blocks that is a multiple of the thread count (balanced work).
-  index_t nblk = (M + P::MC - 1) / P::MC;
-  nblk = (nblk + nt - 1) / nt * nt;
-  const index_t mc_max = std::max<index_t>(MR, ((M + nblk - 1) / nblk + MR - 1) / MR * MR);
-  const index_t nc_max = std::min<index_t>(P::NC, (N + NR - 1) / NR * NR);
-  T* bpack = detail::scratch<T, 0>(std::size_t(kc_max * nc_max));
-  const index_t mblocks = (M + mc_max - 1) / mc_max;
-  for (index_t jc = 0; jc < N; jc += nc_max) {
-    const index_t nc = std::min(nc_max, N - jc);
-    for (index_t pc = 0; pc < K; pc += kc_max) {
-      const index_t kc = std::min(kc_max, K - pc);
-      const T beta_eff = pc == 0 ? beta : T(1);
-      const bool last = pc + kc == K;
-      detail::pack_b<T, NR>(kc, nc, b + pc * rsb + jc * csb, rsb, csb, bpack);
-      parallel_for(mblocks, serial ? mblocks : 1, [&](index_t mb0, index_t mb1) {
-        T* apack = detail::scratch<T, 1>(std::size_t(mc_max * kc_max));
-        for (index_t mb = mb0; mb < mb1; ++mb) {
-          const index_t ic = mb * mc_max, mc = std::min(mc_max, M - ic);
-          detail::pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, apack);
-          for (index_t jr = 0; jr < nc; jr += NR) {
-            const index_t n = std::min<index_t>(NR, nc - jr);
-            const T* bp = bpack + (jr / NR) * kc * NR;
+  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, get_num_threads());
+  const bool split_n = pl.split_n, direct_a = pl.direct_a;
+  const index_t kc_max = pl.kc, nc_max = pl.nc, mtiles = (M + MR - 1) / MR;
+  // mc for `rows` rows: at most MC, the blocks of equal height in whole MR tiles.
+  const auto mc_for = [](index_t rows) {
+    const index_t nblk = (rows + P::MC - 1) / P::MC;
+    return std::max<index_t>(MR, ((rows + nblk - 1) / nblk + MR - 1) / MR * MR);
+  };
+  // The operand the threads share (split M: the B slab; split N with packed A: the A block) is packed by
+  // all of them, each its share of the slivers, into one of two buffers in turn: a thread may pack step
+  // s + 1 while another still reads step s, and the one barrier per step (after packing) also guarantees
+  // that nobody still reads step s - 1's buffer. Split N with direct A shares nothing and never waits.
+  const int nbuf = pl.threads > 1 ? 2 : 1;
+  const index_t mc_all = mc_for(M);
+  const std::size_t shared_size = !split_n ? std::size_t(kc_max * nc_max) : direct_a ? 0 : std::size_t(mc_all * kc_max);
+  T* shared = shared_size ? detail::scratch<T, 0>(shared_size * std::size_t(nbuf)) : nullptr;
+  parallel_team(pl.threads, [&](const team_member& tm) {
+    // This thread's share of n slivers (or tiles) when the team splits them.
+    const auto share = [&](index_t n) {
+      return std::pair<index_t, index_t>(n * tm.rank / tm.size, n * (tm.rank + 1) / tm.size);
+    };
+    // This thread's rows: all (split N) or its share of the MR tiles (split M).
+    const auto [t0, t1] = split_n ? std::pair<index_t, index_t>(0, mtiles) : share(mtiles);
+    const index_t r0 = std::min(M, t0 * MR), r1 = std::min(M, t1 * MR);
+    const index_t mc_max = split_n ? mc_all : mc_for(r1 - r0);
+    T* priv = split_n    ? detail::scratch<T, 1>(std::size_t(kc_max * ((nc_max / NR + tm.size - 1) / tm.size) * NR))
+              : direct_a ? nullptr
+                         : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
+    int step = 0;
+    for (index_t jc = 0; jc < N; jc += nc_max) {
+      const index_t nc = std::min(nc_max, N - jc);
+      const index_t nsl = (nc + NR - 1) / NR;
+      // This thread's slivers of the panel: all (split M) or its share (split N).
+      const auto [s0, s1] = split_n ? share(nsl) : std::pair<index_t, index_t>(0, nsl);
+      for (index_t pc = 0; pc < K; pc += kc_max) {
+        const index_t kc = std::min(kc_max, K - pc);
+        const T beta_eff = pc == 0 ? beta : T(1);
+        const bool last = pc + kc == K;
+        const T* bpack;  // sliver s (of this thread's) at bpack + (s - s0) * kc * NR
+        if (split_n) {   // the own slivers of B, packed privately
+          if (s0 < s1)
+            detail::pack_b<T, NR>(kc, std::min(nc, s1 * NR) - s0 * NR, b + pc * rsb + (jc + s0 * NR) * csb, rsb, csb,
+                                  priv);
+          bpack = priv;
+        } else {  // the shared slab, each thread its share of the slivers
+          T* buf = shared + std::size_t(step % nbuf) * shared_size;
+          const auto [p0, p1] = share(nsl);
+          if (p0 < p1)
+            detail::pack_b<T, NR>(kc, std::min(nc, p1 * NR) - p0 * NR, b + pc * rsb + (jc + p0 * NR) * csb, rsb, csb,
+                                  buf + p0 * kc * NR);
+          ++step;
+          tm.sync();
+          bpack = buf;
+        }
+        for (index_t ic = r0; ic < r1; ic += mc_max) {
+          const index_t mc = std::min(mc_max, r1 - ic);
+          const T* apack = nullptr;  // stays null with direct A: the micro-kernel reads A's rows
+          if (direct_a) {
+            // nothing to pack
+          } else if (split_n) {  // the shared block, each thread its share of the MR slivers
+            T* buf = shared + std::size_t(step % nbuf) * shared_size;
+            const auto [p0, p1] = share((mc + MR - 1) / MR);
+            if (p0 < p1)
+              detail::pack_a<T, MR>(std::min(mc, p1 * MR) - p0 * MR, kc, a + (ic + p0 * MR) * rsa + pc * csa, rsa, csa,
+                                    buf + p0 * kc * MR);
+            ++step;
+            tm.sync();
+            apack = buf;
+          } else {
+            detail::pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, priv);
+            apack = priv;
+          }
+          for (index_t s = s0; s < s1; ++s) {
+            const index_t jr = s * NR, n = std::min<index_t>(NR, nc - jr);
+            const T* bp = bpack + (split_n ? s - s0 : s) * kc * NR;
             for (index_t ir = 0; ir < mc; ir += MR) {
               const index_t m = std::min<index_t>(MR, mc - ir);
-              detail::micro_kernel<T, Epi>(kc, apack + (ir / MR) * kc * MR, bp, c + (ic + ir) * rsc + (jc + jr) * csc,
-                                           rsc, csc, m, n, alpha, beta_eff, epi, jc + jr, last);
+              T* cij = c + (ic + ir) * rsc + (jc + jr) * csc;
+              if (direct_a)
+                detail::micro_kernel<T, Epi, true>(kc, a + (ic + ir) * rsa + pc, bp, cij, rsc, csc, m, n, alpha,
+                                                   beta_eff, epi, jc + jr, last, rsa);
+              else
+                detail::micro_kernel<T, Epi>(kc, apack + (ir / MR) * kc * MR, bp, cij, rsc, csc, m, n, alpha, beta_eff,
+                                             epi, jc + jr, last);
             }
           }
         }
-      });
+      }
     }
-  }
+  });
 }
 
 // C = alpha * A B + beta * C with A M x K (strides rsa, csa), B K x N (rsb, csb), C M x N (rsc, csc).
