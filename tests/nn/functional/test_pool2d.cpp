@@ -33,8 +33,10 @@ std::vector<typename Tns::value_type> vec(const Tns& t) {
 
 template <class S, index_t NB>
 auto make_x() {
-  if constexpr (S::static_extents[0] == Dyn) return Tensor<double, S>(NB);
-  else return Tensor<double, S>();
+  if constexpr (S::static_extents[0] == Dyn)
+    return Tensor<double, S>(NB);
+  else
+    return Tensor<double, S>();
 }
 
 template <class T, index_t NB, index_t C, index_t H, index_t W, Pool2dOptions Opt, bool Max, bool DynBatch>
@@ -44,8 +46,10 @@ void golden_case(const std::string& name) {
   const double tol = std::is_same_v<T, float> ? 1e-6 : 1e-14;
   const std::string what = name + (DynBatch ? " (Dyn batch)" : " (static batch)");
   auto x = [&] {
-    if constexpr (DynBatch) return Tensor<T, SX>(NB);
-    else return Tensor<T, SX>();
+    if constexpr (DynBatch)
+      return Tensor<T, SX>(NB);
+    else
+      return Tensor<T, SX>();
   }();
   load(x, f[name + "_x"]);
   if constexpr (Max) {
@@ -111,6 +115,57 @@ TEST_CASE("max_pool2d: ties pick the first maximum, NaN propagates, -inf windows
   auto [y2, idx2] = max_pool2d_forward<Pool2dOptions{.kernel = 2}>(x);
   CHECK(std::isnan(y2(0, 0, 0, 0)));
   CHECK(idx2(0, 0, 0, 0) == 4);
+}
+
+namespace {
+// The max_pool2d rule, one window at a time: taps in row-major order, a larger value or a NaN takes over.
+template <class T, Pool2dOptions Opt, index_t W>
+void check_rows_against_reference() {
+  constexpr index_t H = 7, C = 2;
+  using SX = Shape<Dyn, C, H, W>;
+  Tensor<T, SX> x(2);
+  unsigned r = 12345;
+  for (index_t i = 0; i < x.numel(); ++i) {
+    r = r * 1103515245u + 12345u;
+    const unsigned k = (r >> 16) % 23;
+    x.data()[i] = k == 0   ? std::numeric_limits<T>::quiet_NaN()
+                  : k == 1 ? -std::numeric_limits<T>::infinity()
+                           : T(int(k % 5) - 2);  // few distinct values: many ties
+  }
+  auto [y, idx] = max_pool2d_forward<Opt>(x);
+  constexpr index_t K = Opt.kernel, S = Opt.stride ? Opt.stride : Opt.kernel, D = Opt.dilation;
+  const index_t Ho = y.size(2), Wo = y.size(3);
+  for (index_t p = 0; p < 2 * C; ++p)
+    for (index_t oh = 0; oh < Ho; ++oh)
+      for (index_t ow = 0; ow < Wo; ++ow) {
+        T m = -std::numeric_limits<T>::infinity();
+        index_t b = oh * S * W + ow * S;
+        for (index_t kh = 0; kh < K; ++kh)
+          for (index_t kw = 0; kw < K; ++kw) {
+            const index_t i = (oh * S + kh * D) * W + ow * S + kw * D;
+            const T v = x.data()[p * H * W + i];
+            if (v > m || std::isnan(v)) m = v, b = i;
+          }
+        const index_t o = (p * Ho + oh) * Wo + ow;
+        CAPTURE(W);
+        CAPTURE(o);
+        CHECK((std::isnan(m) ? std::isnan(y.data()[o]) : y.data()[o] == m));
+        CHECK(idx.data()[o] == b);
+      }
+}
+template <class T, Pool2dOptions Opt, index_t... W>
+void check_widths() {
+  (check_rows_against_reference<T, Opt, W>(), ...);
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("max_pool2d: every output row width (batched and partial) matches the one-window rule", T, float,
+                   double) {
+  // Row widths from 1 output to a few batches of 4 (double) and 8 (float) lanes, plus partial batches.
+  check_widths<T, Pool2dOptions{.kernel = 2}, 2, 9, 16, 17, 18, 33, 35>();
+  check_widths<T, Pool2dOptions{.kernel = 3, .stride = 1}, 3, 7, 11, 12, 20>();
+  check_widths<T, Pool2dOptions{.kernel = 2, .stride = 3}, 5, 26, 29>();
+  check_widths<T, Pool2dOptions{.kernel = 3, .stride = 2, .dilation = 2}, 6, 21, 24>();
 }
 
 TEST_CASE("pool2d: run-time errors") {

@@ -16,6 +16,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../../core/simd.hpp"
 #include "conv_common.hpp"
 
 namespace ctorch::nn::functional {
@@ -39,6 +40,47 @@ struct pool2d_planes {
   index_t NC, H, W, Ho, Wo;
 };
 
+// One output row of windows that lie inside the plane, a batch of outputs at a time: each tap is a gather
+// (stride S apart), and the running max and its index are selects, as the scalar loop's rule (NaN wins,
+// ties keep the first). (The scalar loop's data-dependent choices cost a branch mispredict per tap.) The
+// last, partial batch repeats the row's last window in its spare lanes and stores only its own outputs.
+// Returns how many outputs it wrote: all, or 0 where the positions do not fit the integer lanes.
+template <class T, index_t K, index_t S, index_t D>
+index_t max_pool_row_simd(const T* in, index_t W, index_t oh, index_t Wo, T* out, std::int64_t* ix) {
+  using B = xsimd::batch<T>;
+  using I = xsimd::as_integer_t<T>;  // int32 lanes for float, int64 for double
+  using IB = xsimd::batch<I>;
+  constexpr index_t Wv = index_t(B::size);
+  if (index_t(std::numeric_limits<I>::max()) / 2 < (oh * S + K * D) * W + Wo * S) return 0;
+  alignas(64) I lane[Wv];
+  alignas(64) I bi[Wv];
+  alignas(64) T bm[Wv];
+  for (index_t ow = 0; ow < Wo; ow += Wv) {
+    const index_t n = std::min(Wv, Wo - ow);
+    for (index_t j = 0; j < Wv; ++j) lane[j] = I(std::min(j, n - 1) * S);
+    const IB lanes = IB::load_aligned(lane);
+    B m(-std::numeric_limits<T>::infinity());
+    IB b = lanes + IB(I((oh * S) * W + ow * S));
+    for (index_t kh = 0; kh < K; ++kh)
+      for (index_t kw = 0; kw < K; ++kw) {
+        const IB i = lanes + IB(I((oh * S + kh * D) * W + ow * S + kw * D));
+        const B v = B::gather(in, i);
+        const auto take = (v > m) | xsimd::isnan(v);
+        m = xsimd::select(take, v, m);
+        b = xsimd::select(xsimd::bool_cast(take), i, b);
+      }
+    b.store_aligned(bi);
+    if (n == Wv) {
+      m.store_unaligned(out + ow);
+    } else {
+      m.store_aligned(bm);
+      for (index_t j = 0; j < n; ++j) out[ow + j] = bm[j];
+    }
+    for (index_t j = 0; j < n; ++j) ix[ow + j] = std::int64_t(bi[j]);
+  }
+  return Wo;
+}
+
 template <class T, index_t K, index_t S, index_t P, index_t D>
 [[gnu::noinline]] void max_pool2d_forward_kernel(const pool2d_planes& pl, const T* xd, T* yd, std::int64_t* id) {
   const index_t H = pl.H, W = pl.W, Ho = pl.Ho, Wo = pl.Wo;
@@ -51,7 +93,10 @@ template <class T, index_t K, index_t S, index_t P, index_t D>
       std::int64_t* ix = id + p * Ho * Wo;
       for (index_t oh = 0; oh < Ho; ++oh) {
         if (inside) {  // constant trip counts (K): the window loops unroll
-          for (index_t ow = 0; ow < Wo; ++ow) {
+          index_t ow = 0;
+          if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
+            ow = max_pool_row_simd<T, K, S, D>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+          for (; ow < Wo; ++ow) {
             index_t b = oh * S * W + ow * S;
             T m = -std::numeric_limits<T>::infinity();
             for (index_t kh = 0; kh < K; ++kh)
