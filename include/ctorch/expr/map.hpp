@@ -11,8 +11,8 @@
 #include "../core/pack.hpp"
 #include "../core/tensor.hpp"
 #include "cast.hpp"
-#include "leaf.hpp"
 #include "dmath.hpp"
+#include "leaf.hpp"
 #include "op_base.hpp"
 #include "scalar.hpp"
 
@@ -61,7 +61,8 @@ auto capture(A&& a) {
   using U = std::remove_cvref_t<A>;
   if constexpr (Arithmetic<U>) {
     return Scalar<TD>(static_cast<TD>(a));
-  } else if constexpr (U::shape_type::rank == 0 && (detail::dtype_rank<typename U::value_type> > detail::dtype_rank<TD>)) {
+  } else if constexpr (U::shape_type::rank == 0 &&
+                       (detail::dtype_rank<typename U::value_type> > detail::dtype_rank<TD>)) {
     using C = decltype(capture<typename U::value_type>(std::forward<A>(a)));
     return Map<op::Cast<TD>, C>(capture<typename U::value_type>(std::forward<A>(a)));
   } else if constexpr (is_tensor_v<U>) {
@@ -98,7 +99,8 @@ struct Map : expr_base, ExprMethods<Map<Op, A...>> {
     } else {
       return [&]<std::size_t... I>(std::index_sequence<I...>) {
         return broadcast_dims<shape_type>(Op::name, detail::get<I>(args).dims()...);
-      }(std::index_sequence_for<A...>{});
+      }
+      (std::index_sequence_for<A...>{});
     }
   }
 
@@ -113,38 +115,50 @@ struct MapEval {
   using value_type = typename Op::template result_t<typename E::value_type...>;
   detail::Pack<E...> a;
 
-  CTORCH_HD value_type linear(index_t i) const { return call([&](const auto& e) { return e.linear(i); }); }
-  CTORCH_HD value_type at(const index_t* idx) const { return call([&](const auto& e) { return e.at(idx); }); }
-  CTORCH_HD value_type row(index_t j) const { return call([&](const auto& e) { return e.row(j); }); }
+  CTORCH_HD value_type linear(index_t i) const {
+    return call([&](const auto& e) { return e.linear(i); });
+  }
+  CTORCH_HD value_type at(const index_t* idx) const {
+    return call([&](const auto& e) { return e.at(idx); });
+  }
+  CTORCH_HD value_type row(index_t j) const {
+    return call([&](const auto& e) { return e.row(j); });
+  }
   CTORCH_HD void set_row(const index_t* idx) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) { (detail::get<I>(a).set_row(idx), ...); }(seq{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (detail::get<I>(a).set_row(idx), ...);
+    }
+    (seq{});
+  }
+  // Always inlined: a whole expression must become one loop body, and g++'s inliner stops part-way
+  // through a deep tree of large packet functions (tanh), leaving calls that pass batches through memory.
+  template <class B>
+  CTORCH_ALWAYS_INLINE B linear_packet(index_t i) const {
+    return linear_packet_at<B>(i, seq{});
   }
   template <class B>
-  B linear_packet(index_t i) const {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return Op::packet(detail::get<I>(a).template linear_packet<B>(i)...);
-    }(seq{});
-  }
-  template <class B>
-  B row_packet(index_t j) const {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return Op::packet(detail::get<I>(a).template row_packet<B>(j)...);
-    }(seq{});
+  CTORCH_ALWAYS_INLINE B row_packet(index_t j) const {
+    return row_packet_at<B>(j, seq{});
   }
   template <std::size_t R>
   bool linear_ok(const std::array<index_t, R>& ext, const std::array<index_t, R>& cst) const {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return (detail::get<I>(a).linear_ok(ext, cst) && ...);
-    }(seq{});
+    }
+    (seq{});
   }
   bool row_packet_ok() const {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return (detail::get<I>(a).row_packet_ok() && ...);
-    }(seq{});
+    }
+    (seq{});
   }
   template <class F>
   void for_each_leaf(F&& f) const {
-    [&]<std::size_t... I>(std::index_sequence<I...>) { (detail::get<I>(a).for_each_leaf(f), ...); }(seq{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (detail::get<I>(a).for_each_leaf(f), ...);
+    }
+    (seq{});
   }
 
  private:
@@ -153,7 +167,16 @@ struct MapEval {
   CTORCH_HD value_type call(G&& g) const {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return Op::apply(g(detail::get<I>(a))...);
-    }(seq{});
+    }
+    (seq{});
+  }
+  template <class B, std::size_t... I>
+  CTORCH_ALWAYS_INLINE B linear_packet_at(index_t i, std::index_sequence<I...>) const {
+    return Op::packet(detail::get<I>(a).template linear_packet<B>(i)...);
+  }
+  template <class B, std::size_t... I>
+  CTORCH_ALWAYS_INLINE B row_packet_at(index_t j, std::index_sequence<I...>) const {
+    return Op::packet(detail::get<I>(a).template row_packet<B>(j)...);
   }
 };
 
@@ -163,7 +186,8 @@ auto make_evaluator(const Map<Op, A...>& m, const std::array<index_t, R>& out) {
     using Ev = MapEval<Op, decltype(make_evaluator<R>(detail::get<I>(m.args), out))...>;
     return Ev{detail::Pack<decltype(make_evaluator<R>(detail::get<I>(m.args), out))...>(
         make_evaluator<R>(detail::get<I>(m.args), out)...)};
-  }(std::index_sequence_for<A...>{});
+  }
+  (std::index_sequence_for<A...>{});
 }
 
 // An operand of an elementwise op: an expression (tensor, view, node) or a C++ number.
@@ -173,8 +197,7 @@ concept Operand = Expression<A> || Arithmetic<std::remove_cvref_t<A>>;
 // Builds Map<Op, ...> from operands: expressions, tensors, views and C++ numbers (at least one
 // non-number). Numbers take PyTorch's scalar promotion against the tensors' common dtype.
 template <class Op, class... A>
-  requires((Operand<A> && ...) && (Expression<A> || ...))
-auto make_map(A&&... a) {
+requires((Operand<A> && ...) && (Expression<A> || ...)) auto make_map(A&&... a) {
   using TD = result_type_t<detail::tier_t<0, A...>, detail::tier_t<1, A...>, detail::tier_t<2, A...>>;
   return Map<Op, capture_t<TD, A>...>(capture<TD>(std::forward<A>(a))...);
 }

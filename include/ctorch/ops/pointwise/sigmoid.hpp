@@ -25,7 +25,7 @@ struct Sigmoid : float_op<Sigmoid> {
     return T(1) / (T(1) + std::exp(-x));
   }
   template <class B>
-  static B packet(const B& x) {
+  CTORCH_ALWAYS_INLINE static B packet(const B& x) {
     using T = typename B::value_type;
     return B(T(1)) / (B(T(1)) + xsimd::exp(-x));
   }

@@ -16,7 +16,7 @@ namespace detail {
 // that straddles |x| = 0.625. Within 5 ulp of tanh (relative error below 3e-7, measured over every 8th
 // float in [-10, 10]); x itself below 4e-4, where tanh(x) rounds to x; NaN stays NaN.
 template <class B>
-B tanh_float_rational(const B& a) {
+CTORCH_ALWAYS_INLINE B tanh_float_rational(const B& a) {
   const B c(7.99881172180175781f);  // beyond it, p / q rounds to +-1
   const B x = xsimd::max(xsimd::min(a, c), -c);
   const B x2 = x * x;
@@ -49,7 +49,7 @@ struct Tanh : float_op<Tanh> {
     return std::tanh(x);
   }
   template <class B>
-  static B packet(const B& x) {
+  CTORCH_ALWAYS_INLINE static B packet(const B& x) {
     if constexpr (std::is_same_v<typename B::value_type, float>)
       return detail::tanh_float_rational(x);
     else
