@@ -213,14 +213,7 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
 
   // requires: a single-element Var (autograd_error otherwise, as PyTorch: "grad can be implicitly
   // created only for scalar outputs"). ensures: gradients of this Var accumulate into every leaf's .grad.
-  void backward(bool retain_graph = false) const {
-    if (numel() != 1)
-      throw autograd_error("ctorch: backward: grad can be implicitly created only for scalar outputs (this Var has " +
-                           std::to_string(numel()) + " elements; pass a gradient)");
-    tensor_type g(n_->value.dims());
-    g.fill_(T(1));
-    backward(std::move(g), retain_graph);
-  }
+  void backward(bool retain_graph = false) const { backward(implicit_gradient(), retain_graph); }
   // requires: gradient has this Var's shape. ensures: vector-Jacobian products accumulate into leaves.
   void backward(tensor_type gradient, bool retain_graph = false) const {
     start(std::move(gradient));
@@ -230,14 +223,7 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   // CTORCH_CREATE_GRAPH=1 (autograd_error otherwise). ensures: as above; with create_graph the leaves'
   // .grad carry their graph (grad_var()), differentiable again. As in PyTorch, such a .grad can hold
   // its own leaf (a reference cycle): zero_grad() releases it.
-  void backward(const autograd::BackwardOptions& opt) const {
-    if (numel() != 1)
-      throw autograd_error("ctorch: backward: grad can be implicitly created only for scalar outputs (this Var has " +
-                           std::to_string(numel()) + " elements; pass a gradient)");
-    tensor_type g(n_->value.dims());
-    g.fill_(T(1));
-    backward(std::move(g), opt);
-  }
+  void backward(const autograd::BackwardOptions& opt) const { backward(implicit_gradient(), opt); }
   void backward(tensor_type gradient, const autograd::BackwardOptions& opt) const {
     const bool retain = opt.retain_graph.value_or(opt.create_graph);
     if (!opt.create_graph) return backward(std::move(gradient), retain);
@@ -287,6 +273,15 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   }
 
  private:
+  // The gradient backward() starts from without one: a 1 (a scalar output only).
+  tensor_type implicit_gradient() const {
+    if (numel() != 1)
+      throw autograd_error("ctorch: backward: grad can be implicitly created only for scalar outputs (this Var has " +
+                           std::to_string(numel()) + " elements; pass a gradient)");
+    tensor_type g(n_->value.dims());
+    g.fill_(T(1));
+    return g;
+  }
   void check_inplace(const char* op) const {
     if (n_->requires_grad && is_grad_enabled())
       throw autograd_error(std::string("ctorch: ") + op +

@@ -307,11 +307,9 @@ index_t potrf(index_t n, MatRef<T> a) {
 // Householder QR (LAPACK's geqrf conventions, so R's signs match PyTorch): for j < min(m, n),
 // H_j = I - tau_j v_j v_j^T with v_j(j) = 1, v_j below the diagonal of column j; A = H_0 ... H_{k-1} R.
 
-// Generates the reflector of column j (larfg): returns tau, leaves beta on the diagonal and v below.
+// larfg's step once the norm of x (len - 1 values) is known.
 template <class T>
-T larfg(index_t len, T* alpha, T* x, index_t inc) {
-  if (len <= 1) return T(0);
-  const T xnorm = nrm2(x, len - 1, inc);
+T larfg_from_norm(index_t len, T* alpha, T* x, index_t inc, T xnorm) {
   if (xnorm == T(0)) return T(0);
   const T beta = -std::copysign(std::hypot(*alpha, xnorm), *alpha);
   const T tau = (beta - *alpha) / beta;
@@ -319,6 +317,11 @@ T larfg(index_t len, T* alpha, T* x, index_t inc) {
   for (index_t i = 0; i < len - 1; ++i) x[i * inc] *= scal;
   *alpha = beta;
   return tau;
+}
+// Generates the reflector of column j (larfg): returns tau, leaves beta on the diagonal and v below.
+template <class T>
+T larfg(index_t len, T* alpha, T* x, index_t inc) {
+  return len <= 1 ? T(0) : larfg_from_norm(len, alpha, x, inc, nrm2(x, len - 1, inc));
 }
 
 // Applies H = I - tau v v^T (v(0) = 1, v(i) = vrest[(i - 1) * vinc]) from the left to the rows [0, len)
@@ -522,15 +525,7 @@ T norm2_fast(const T* x, index_t n, index_t inc) {
 // larfg with norm2_fast (the callers below work on matrices scaled to a largest element near 1).
 template <class T>
 T larfg_fast(index_t len, T* alpha, T* x, index_t inc) {
-  if (len <= 1) return T(0);
-  const T xnorm = norm2_fast(x, len - 1, inc);
-  if (xnorm == T(0)) return T(0);
-  const T beta = -std::copysign(std::hypot(*alpha, xnorm), *alpha);
-  const T tau = (beta - *alpha) / beta;
-  const T scal = T(1) / (*alpha - beta);
-  for (index_t i = 0; i < len - 1; ++i) x[i * inc] *= scal;
-  *alpha = beta;
-  return tau;
+  return len <= 1 ? T(0) : larfg_from_norm(len, alpha, x, inc, norm2_fast(x, len - 1, inc));
 }
 
 // A plane rotation (LAPACK's lartg): c f + s g = r, -s f + c g = 0, c^2 + s^2 = 1.
