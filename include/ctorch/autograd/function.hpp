@@ -20,7 +20,7 @@ namespace ctorch::autograd {
 template <class T, class S, class D>
 Tensor<T, S, D>& grad_buffer(const Var<T, S, D>& v, bool& fresh) {
   auto* n = v.node();
-  fresh = !n->incoming.has_value();
+  fresh = !n->incoming.has_value() && !n->uniform_incoming.has_value();
   return n->incoming_buffer();
 }
 
@@ -29,6 +29,15 @@ template <class T, class S, class D, class E>
 void accumulate(const Var<T, S, D>& v, const E& contribution) {
   if (!v.requires_grad()) return;
   auto* n = v.node();
+  if constexpr (std::is_same_v<D, Cpu> && S::rank > 0 && std::remove_cvref_t<E>::shape_type::rank == 0) {
+    // One value for every element (a full sum's or mean's VJP): kept as the value (settle_incoming).
+    if (!n->incoming) {
+      const T g = Tensor<T, Shape<>, D>(contribution).item();
+      n->uniform_incoming = n->uniform_incoming ? *n->uniform_incoming + g : g;
+      return;
+    }
+  }
+  n->settle_incoming();
   if (!n->incoming) {
     // The first contribution is written, not added to a zero-filled buffer (one pass instead of two).
     n->incoming.emplace(uninitialized, n->value.dims());
@@ -43,6 +52,7 @@ template <class T, class S, class D>
 void accumulate(const Var<T, S, D>& v, Tensor<T, S, D>&& contribution) {
   if (!v.requires_grad()) return;
   auto* n = v.node();
+  n->settle_incoming();
   if (!n->incoming && contribution.dims() == n->value.dims()) {
     n->incoming.emplace(std::move(contribution));
     return;

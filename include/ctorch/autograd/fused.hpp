@@ -231,9 +231,17 @@ inline constexpr bool packet_ok = [] {
 }();
 
 // The fused VJP: for every Var leaf of `expr` that requires grad, adds d(out)/d(leaf)^T g into the
-// leaf node's incoming gradient.
+// leaf node's incoming gradient. g == nullptr: the incoming gradient is g_uniform at every element.
 template <class T, std::size_t R, class E>
-void backward(const E& expr, const std::array<index_t, R>& ext, const T* g) {
+void backward(const E& expr, const std::array<index_t, R>& ext, const T* g, T g_uniform = T(0)) {
+  // A uniform gradient is read from a packet of copies at offset i & gmask = 0, so one loop serves both.
+  std::array<T, xsimd::batch<T>::size> g_copies;
+  index_t gmask = ~index_t(0);
+  if (!g) {
+    g_copies.fill(g_uniform);
+    g = g_copies.data();
+    gmask = 0;
+  }
   auto ev = make_evaluator<R>(expr, ext);
   using EV = decltype(ev);
   constexpr std::size_t N = nvar<EV>;
@@ -257,6 +265,7 @@ void backward(const E& expr, const std::array<index_t, R>& ext, const T* g) {
   p = 0;
   detail::for_each_var(expr, [&](auto* node) {
     if (node->requires_grad) {
+      node->settle_incoming();
       // On the linear path (one output element per gradient element), a leaf that occurs once, is reached by
       // the chain rule and has no gradient yet gets its buffer written, not zero-filled and added to.
       if (linear && reach<EV>::value[p] && !node->incoming && std::count(nodes.begin(), nodes.end(), nodes[p]) == 1) {
@@ -286,14 +295,14 @@ void backward(const E& expr, const std::array<index_t, R>& ext, const T* g) {
             for (; i + W <= e; i += W) {
               fill(v, ev, PacketAt<B>{i});
               s.i = i;
-              back<0, T>(v, B::load_unaligned(g + i), s);
+              back<0, T>(v, B::load_unaligned(g + (i & gmask)), s);
             }
           }
           Vals<ScalarMode, EV> v;
           for (; i < e; ++i) {
             fill(v, ev, LinearAt{i});
             s.i = i;
-            back<0, T>(v, g[i], s);
+            back<0, T>(v, g[i & gmask], s);
           }
         },
         64);
@@ -306,7 +315,7 @@ void backward(const E& expr, const std::array<index_t, R>& ext, const T* g) {
     Vals<ScalarMode, EV> v;
     for (index_t i = 0; i < n; ++i) {
       fill(v, ev, IndexAt{idx.data()});
-      back<0, T>(v, g[i], sink);
+      back<0, T>(v, g[i & gmask], sink);
       for (std::size_t k = R; k-- > 0;) {
         if (++idx[k] < ext[k]) break;
         idx[k] = 0;
@@ -364,9 +373,13 @@ class FusedNode final : public VarNode<T, S, D> {
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });
   }
+  bool reads_uniform() const noexcept override { return std::is_same_v<D, Cpu>; }
   void propagate() override {
     check_versions();
-    fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
+    if (this->incoming)
+      fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
+    else  // one value for every element (settle_incoming): not materialised, not read from memory
+      fused::backward<T>(*expr_, this->value.sizes(), nullptr, *this->uniform_incoming);
   }
 #if CTORCH_CREATE_GRAPH
   // The same chain rule over recorded Vars (autograd/graph.hpp).

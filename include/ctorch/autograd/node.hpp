@@ -91,6 +91,11 @@ class Node {
   // Drops saved values and input edges (backward without retain_graph).
   virtual void release_saved() noexcept {}
   virtual bool has_incoming() const noexcept = 0;
+  // A gradient that arrived as one value for every element (the VJP of a full sum or mean) is kept as that
+  // value until a consumer needs the tensor: settle_incoming() makes the tensor. A node whose propagate
+  // reads the value itself (the fused VJP) says so with reads_uniform() and is not settled first.
+  virtual void settle_incoming() = 0;
+  virtual bool reads_uniform() const noexcept { return false; }
   virtual void run_hooks() = 0;
   // After propagate: leaves accumulate into .grad, captured nodes keep the gradient, others drop it.
   virtual void finish(const BackwardMode& mode) = 0;
@@ -164,17 +169,29 @@ class VarNode : public Node {
   // holds. As in PyTorch, that graph may reference this node (a cycle): zero_grad() breaks it.
   VarNode* grad_graph = nullptr;
 
+  // The incoming gradient when it is one value for every element (see settle_incoming); never set together
+  // with `incoming`.
+  std::optional<T> uniform_incoming;
+
   // The buffer contributions are added into (zero-filled on first use).
   tensor_type& incoming_buffer() {
+    settle_incoming();
     if (!incoming) incoming.emplace(value.dims());
     return *incoming;
   }
 
-  bool has_incoming() const noexcept override { return incoming.has_value(); }
+  bool has_incoming() const noexcept override { return incoming.has_value() || uniform_incoming.has_value(); }
+  void settle_incoming() override {
+    if (!uniform_incoming) return;
+    incoming.emplace(uninitialized, value.dims());
+    incoming->fill_(*uniform_incoming);
+    uniform_incoming.reset();
+  }
   void run_hooks() override {
     for (auto& h : hooks) h(*incoming);
   }
   void finish(const BackwardMode& mode) override {
+    settle_incoming();
     if (captures) {
       captured = std::move(incoming);
     } else if (is_leaf ? mode.accumulate : retains_grad) {
@@ -198,6 +215,7 @@ class VarNode : public Node {
   }
   void drop_incoming() noexcept override {
     incoming.reset();
+    uniform_incoming.reset();
     if (gin) std::exchange(gin, nullptr)->release();
   }
 
@@ -330,6 +348,7 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
   }
   for (Node* n : st.order) {
     if (!n->has_incoming()) continue;
+    if (n->is_leaf || !n->reads_uniform() || n->has_hooks()) n->settle_incoming();
     n->run_hooks();
     if (!n->is_leaf) {
       if (n->freed) throw autograd_error(detail::freed_message());
