@@ -30,14 +30,15 @@ void accumulate(const Var<T, S, D>& v, const E& contribution) {
   if (!v.requires_grad()) return;
   auto* n = v.node();
   if constexpr (std::is_same_v<D, Cpu> && S::rank > 0 && std::remove_cvref_t<E>::shape_type::rank == 0) {
-    // One value for every element (a full sum's or mean's VJP): kept as the value (settle_incoming).
-    if (!n->incoming) {
-      const T g = Tensor<T, Shape<>, D>(contribution).item();
+    // One value for every element (a full sum's or mean's VJP): kept as the value (settle_incoming), where
+    // the tensor it saves is large enough to pay for the bookkeeping.
+    if (!n->incoming && n->value.numel() >= 1024) {
+      const T g = static_cast<T>(make_evaluator<0>(contribution, std::array<index_t, 0>{}).linear(0));
       n->uniform_incoming = n->uniform_incoming ? *n->uniform_incoming + g : g;
       return;
     }
   }
-  n->settle_incoming();
+  n->settle();
   if (!n->incoming) {
     // The first contribution is written, not added to a zero-filled buffer (one pass instead of two).
     n->incoming.emplace(uninitialized, n->value.dims());
@@ -52,7 +53,7 @@ template <class T, class S, class D>
 void accumulate(const Var<T, S, D>& v, Tensor<T, S, D>&& contribution) {
   if (!v.requires_grad()) return;
   auto* n = v.node();
-  n->settle_incoming();
+  n->settle();
   if (!n->incoming && contribution.dims() == n->value.dims()) {
     n->incoming.emplace(std::move(contribution));
     return;

@@ -265,7 +265,7 @@ void backward(const E& expr, const std::array<index_t, R>& ext, const T* g, T g_
   p = 0;
   detail::for_each_var(expr, [&](auto* node) {
     if (node->requires_grad) {
-      node->settle_incoming();
+      node->settle();
       // On the linear path (one output element per gradient element), a leaf that occurs once, is reached by
       // the chain rule and has no gradient yet gets its buffer written, not zero-filled and added to.
       if (linear && reach<EV>::value[p] && !node->incoming && std::count(nodes.begin(), nodes.end(), nodes[p]) == 1) {
@@ -365,6 +365,7 @@ class FusedNode final : public VarNode<T, S, D> {
   FusedNode(Tensor<T, S, D> v, E e) : VarNode<T, S, D>(std::move(v)), expr_(std::move(e)) {
     this->requires_grad = true;
     this->is_leaf = false;
+    this->reads_uniform = std::is_same_v<D, Cpu>;
     std::size_t p = 0;
     detail::for_each_var(*expr_, [&](auto* n) { versions_[p++] = n->version; });
   }
@@ -373,7 +374,6 @@ class FusedNode final : public VarNode<T, S, D> {
   void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
     if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });
   }
-  bool reads_uniform() const noexcept override { return std::is_same_v<D, Cpu>; }
   void propagate() override {
     check_versions();
     if (this->incoming)

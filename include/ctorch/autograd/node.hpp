@@ -93,10 +93,11 @@ class Node {
   virtual bool has_incoming() const noexcept = 0;
   // A gradient that arrived as one value for every element (the VJP of a full sum or mean) is kept as that
   // value until a consumer needs the tensor: settle_incoming() makes the tensor. A node whose propagate
-  // reads the value itself (the fused VJP) says so with reads_uniform() and is not settled first.
+  // reads the value itself (the fused VJP) sets reads_uniform and is not settled before it.
   virtual void settle_incoming() = 0;
-  virtual bool reads_uniform() const noexcept { return false; }
-  virtual void run_hooks() = 0;
+  // Before propagate: settles the incoming gradient unless this node's propagate reads it as a value, then
+  // runs the tensor hooks.
+  virtual void prepare_incoming() = 0;
   // After propagate: leaves accumulate into .grad, captured nodes keep the gradient, others drop it.
   virtual void finish(const BackwardMode& mode) = 0;
   virtual void drop_incoming() noexcept = 0;
@@ -104,8 +105,9 @@ class Node {
   bool requires_grad = false;
   bool is_leaf = true;
   bool retains_grad = false;
-  bool captures = false;  // an input of autograd::grad(): its gradient is kept, not accumulated
-  bool freed = false;     // saved values released by an earlier backward
+  bool captures = false;       // an input of autograd::grad(): its gradient is kept, not accumulated
+  bool reads_uniform = false;  // propagate() reads a uniform incoming gradient as a value (settle_incoming)
+  bool freed = false;          // saved values released by an earlier backward
   std::uint32_t version = 0;
   std::uint64_t seq() const noexcept { return seq_; }
   std::uint64_t visit = 0;
@@ -175,26 +177,32 @@ class VarNode : public Node {
 
   // The buffer contributions are added into (zero-filled on first use).
   tensor_type& incoming_buffer() {
-    settle_incoming();
+    settle();
     if (!incoming) incoming.emplace(value.dims());
     return *incoming;
   }
 
   bool has_incoming() const noexcept override { return incoming.has_value() || uniform_incoming.has_value(); }
-  void settle_incoming() override {
-    if (!uniform_incoming) return;
+  void settle_incoming() override { settle(); }
+  // The check inline, the fill out of line: every backward pass runs the check on every node.
+  void settle() {
+    if (uniform_incoming) settle_uniform();
+  }
+  [[gnu::noinline]] void settle_uniform() {
     incoming.emplace(uninitialized, value.dims());
     incoming->fill_(*uniform_incoming);
     uniform_incoming.reset();
   }
-  void run_hooks() override {
+  void prepare_incoming() override {
+    if (uniform_incoming && (is_leaf || !reads_uniform || !hooks.empty())) settle_uniform();
     for (auto& h : hooks) h(*incoming);
   }
   void finish(const BackwardMode& mode) override {
-    settle_incoming();
     if (captures) {
+      settle();
       captured = std::move(incoming);
     } else if (is_leaf ? mode.accumulate : retains_grad) {
+      settle();
 #if CTORCH_CREATE_GRAPH
       if (grad_graph) {  // a .grad with a graph (an earlier backward with create_graph) stays one, as in PyTorch
         gin = new_node<VarNode>(std::move(*incoming));
@@ -212,6 +220,7 @@ class VarNode : public Node {
         detail::add_into(grad->data(), incoming->data(), grad->numel());
     }
     incoming.reset();
+    uniform_incoming.reset();
   }
   void drop_incoming() noexcept override {
     incoming.reset();
@@ -348,8 +357,7 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
   }
   for (Node* n : st.order) {
     if (!n->has_incoming()) continue;
-    if (n->is_leaf || !n->reads_uniform() || n->has_hooks()) n->settle_incoming();
-    n->run_hooks();
+    n->prepare_incoming();
     if (!n->is_leaf) {
       if (n->freed) throw autograd_error(detail::freed_message());
       n->propagate();
