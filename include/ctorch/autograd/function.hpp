@@ -30,7 +30,7 @@ void accumulate(const Var<T, S, D>& v, const E& contribution) {
   if (!v.requires_grad()) return;
   auto* n = v.node();
   if constexpr (std::is_same_v<D, Cpu> && S::rank > 0 && std::remove_cvref_t<E>::shape_type::rank == 0) {
-    // One value for every element (a full sum's or mean's VJP): kept as the value (settle_incoming), where
+    // One value for every element (a full sum's or mean's VJP): kept as the value (VarNode::settle), where
     // the tensor it saves is large enough to pay for the bookkeeping.
     if (!n->incoming && n->value.numel() >= 1024) {
       const T g = static_cast<T>(make_evaluator<0>(contribution, std::array<index_t, 0>{}).linear(0));

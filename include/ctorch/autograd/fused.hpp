@@ -378,7 +378,7 @@ class FusedNode final : public VarNode<T, S, D> {
     check_versions();
     if (this->incoming)
       fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
-    else  // one value for every element (settle_incoming): not materialised, not read from memory
+    else  // one value for every element (VarNode::settle): not materialised, not read from memory
       fused::backward<T>(*expr_, this->value.sizes(), nullptr, *this->uniform_incoming);
   }
 #if CTORCH_CREATE_GRAPH

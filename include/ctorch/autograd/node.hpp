@@ -92,9 +92,8 @@ class Node {
   virtual void release_saved() noexcept {}
   virtual bool has_incoming() const noexcept = 0;
   // A gradient that arrived as one value for every element (the VJP of a full sum or mean) is kept as that
-  // value until a consumer needs the tensor: settle_incoming() makes the tensor. A node whose propagate
+  // value until a consumer needs the tensor (VarNode::settle makes the tensor). A node whose propagate
   // reads the value itself (the fused VJP) sets reads_uniform and is not settled before it.
-  virtual void settle_incoming() = 0;
   // Before propagate: settles the incoming gradient unless this node's propagate reads it as a value, then
   // runs the tensor hooks.
   virtual void prepare_incoming() = 0;
@@ -106,7 +105,7 @@ class Node {
   bool is_leaf = true;
   bool retains_grad = false;
   bool captures = false;       // an input of autograd::grad(): its gradient is kept, not accumulated
-  bool reads_uniform = false;  // propagate() reads a uniform incoming gradient as a value (settle_incoming)
+  bool reads_uniform = false;  // propagate() reads a uniform incoming gradient as a value (VarNode::settle)
   bool freed = false;          // saved values released by an earlier backward
   std::uint32_t version = 0;
   std::uint64_t seq() const noexcept { return seq_; }
@@ -171,7 +170,7 @@ class VarNode : public Node {
   // holds. As in PyTorch, that graph may reference this node (a cycle): zero_grad() breaks it.
   VarNode* grad_graph = nullptr;
 
-  // The incoming gradient when it is one value for every element (see settle_incoming); never set together
+  // The incoming gradient when it is one value for every element (see settle); never set together
   // with `incoming`.
   std::optional<T> uniform_incoming;
 
@@ -183,7 +182,6 @@ class VarNode : public Node {
   }
 
   bool has_incoming() const noexcept override { return incoming.has_value() || uniform_incoming.has_value(); }
-  void settle_incoming() override { settle(); }
   // The check inline, the fill out of line: every backward pass runs the check on every node.
   void settle() {
     if (uniform_incoming) settle_uniform();

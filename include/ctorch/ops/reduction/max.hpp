@@ -62,31 +62,7 @@ auto extreme_with_indices(const X& x, const char* op) {
   return out;
 }
 
-// The VJP of an op that picks entries along dim P by position (max/min along a dim, sort, topk,
-// kthvalue, median, mode): g[k] is added to x at k's position with its index along P replaced by idx[k].
-// g and idx are contiguous, of one shape: x's with dim P of any extent (sort, topk), or x's with dim P
-// removed (a reduction without Keep). A position picked twice gets both contributions.
-template <std::size_t P, class V, class G, class I>
-void pick_backward(const V& in, const G& g, const I& idx) {
-  if (!in.requires_grad() || g.numel() == 0) return;
-  using T = typename V::value_type;
-  const auto xe = in.value().sizes();
-  index_t inner = 1;
-  for (std::size_t k = P + 1; k < xe.size(); ++k) inner *= xe[k];
-  const index_t nx = xe[P];
-  index_t ng = 1;
-  if constexpr (G::rank == V::rank) ng = g.sizes()[P];
-  bool fresh;
-  T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
-  const auto* gp = g.data();
-  const std::int64_t* ip = idx.data();
-  for (index_t k = 0; k < g.numel(); ++k) {
-    const index_t i = k % inner, o = k / inner / ng;
-    out[(o * nx + index_t(ip[k])) * inner + i] += static_cast<T>(gp[k]);
-  }
-}
-
-// Where element k of a picked tensor (indices idx[k] along P) sits in x: pick_backward's rule, for the
+// Where element k of a picked tensor (indices idx[k] along P) sits in x: for pick_backward and the
 // recorded scatter and gather below.
 template <std::size_t P>
 struct pick_map {
@@ -100,6 +76,22 @@ struct pick_map {
     return ((k / inner / ng) * nx + index_t(i)) * inner + k % inner;
   }
 };
+
+// The VJP of an op that picks entries along dim P by position (max/min along a dim, sort, topk,
+// kthvalue, median, mode): g[k] is added to x at k's position with its index along P replaced by idx[k].
+// g and idx are contiguous, of one shape: x's with dim P of any extent (sort, topk), or x's with dim P
+// removed (a reduction without Keep). A position picked twice gets both contributions.
+template <std::size_t P, class V, class G, class I>
+void pick_backward(const V& in, const G& g, const I& idx) {
+  if (!in.requires_grad() || g.numel() == 0) return;
+  using T = typename V::value_type;
+  const pick_map<P> m(in.value().sizes(), g.sizes());
+  bool fresh;
+  T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
+  const auto* gp = g.data();
+  const std::int64_t* ip = idx.data();
+  for (index_t k = 0; k < g.numel(); ++k) out[m(k, ip[k])] += static_cast<T>(gp[k]);
+}
 
 template <std::size_t P, class T, class SG, class D, class SX>
 Var<T, SX, D> pick_scatter(const Var<T, SG, D>& g, const Tensor<std::int64_t, SG, D>& idx, const Dims<SX>& xd);
