@@ -48,11 +48,13 @@ std::map<std::string, Case> pointwise_cases() {
       {"abs", unary(U1(abs(x)), 0.2, 1, true)},
       {"acos", unary(U1(acos(x)), -0.9, 0.9)},
       {"add", binary(U2(add(a, b, 2.0)), -1, 1, -1, 1)},
-      {"addcdiv", [] {
+      {"addcdiv",
+       [] {
          return gradcheck([](const auto& a, const auto& b, const auto& c) { return Var(addcdiv(a, b, c, 0.5)); },
                           std::tuple{rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2), rnd<S34>(0.5, 2, 3)});
        }},
-      {"addcmul", [] {
+      {"addcmul",
+       [] {
          return gradcheck([](const auto& a, const auto& b, const auto& c) { return Var(addcmul(a, b, c, 0.5)); },
                           std::tuple{rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2), rnd<S34>(-1, 1, 3)});
        }},
@@ -62,7 +64,8 @@ std::map<std::string, Case> pointwise_cases() {
       {"cast", unary(U1(cast<double>(x) * 2), -1, 1)},
       {"type_as", unary(U1(type_as(x, x) * x), -1, 1)},
       {"ceil", unary(U1(ceil(x) * x), 0.2, 0.8)},
-      {"clamp", [] {
+      {"clamp",
+       [] {
          return gradcheck([](const auto& x, const auto& lo, const auto& hi) { return Var(clamp(x, lo, hi)); },
                           std::tuple{rnd<S34>(-2, 2, 1), rnd<S34>(-1.5, -0.5, 2), rnd<S34>(0.5, 1.5, 3)});
        }},
@@ -76,7 +79,8 @@ std::map<std::string, Case> pointwise_cases() {
       {"floor", unary(U1(floor(x) + x), 0.2, 0.8)},
       {"fmod", binary(U2(fmod(a, b)), 2.1, 2.4, 1.0, 1.04)},
       {"frac", unary(U1(frac(x)), 1.2, 1.8)},
-      {"lerp", [] {
+      {"lerp",
+       [] {
          return gradcheck([](const auto& s, const auto& e, const auto& w) { return Var(lerp(s, e, w)); },
                           std::tuple{rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2), rnd<S34>(0, 1, 3)});
        }},
@@ -105,11 +109,13 @@ std::map<std::string, Case> pointwise_cases() {
       {"tanh", unary(U1(tanh(x)), -2, 2)},
       {"trunc", unary(U1(trunc(x) + x), 0.2, 0.8)},
       {"where", binary(U2(where(a > 0, a * b, b)), -1, 1, -1, 1)},
-      {"maximum_minimum_broadcast", [] {
+      {"maximum_minimum_broadcast",
+       [] {
          return gradcheck([](const auto& a, const auto& b) { return Var(maximum(a, b) + minimum(a, b) * b); },
                           std::tuple{rnd<S34>(-1, 1, 1), rnd<S4>(-1, 1, 2)});
        }},
-      {"broadcast_add_mul", [] {
+      {"broadcast_add_mul",
+       [] {
          return gradcheck([](const auto& a, const auto& b) { return Var(tanh(a * b + b)); },
                           std::tuple{rnd<S34>(-1, 1, 1), rnd<S4>(-1, 1, 2)});
        }},
@@ -144,6 +150,8 @@ std::map<std::string, Case> reduction_cases() {
       {"norm_inf", red(R1(norm(x, INFINITY)))},
       {"norm_dim", red(R1(norm<1>(x)))},
       {"prod", red(R1(prod(x)), 0.5, 1.5)},
+      {"prod_dim", red(R1(prod<1>(x)), 0.5, 1.5)},
+      {"prod_dim_keepdim", red(R1(prod<0, true>(x * x)), 0.5, 1.5)},
   };
 }
 
@@ -158,7 +166,8 @@ std::map<std::string, Case> product_cases() {
       {"bmm", two(U2(bmm(a, b)), rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 4, 5>>(-1, 1, 2))},
       {"mv", two(U2(mv(a, b)), rnd<Shape<3, 4>>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
       {"dot", two(U2(dot(a, b)), rnd<Shape<4>>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
-      {"addmm", [] {
+      {"addmm",
+       [] {
          return gradcheck([](const auto& i, const auto& a, const auto& b) { return addmm(i, a, b, 0.5, 2.0); },
                           std::tuple{rnd<Shape<5>>(-1, 1, 0), rnd<Shape<3, 4>>(-1, 1, 1), rnd<Shape<4, 5>>(-1, 1, 2)});
        }},
@@ -189,10 +198,18 @@ using test::run_all;
 
 }  // namespace
 
-TEST_CASE("gradcheck: every pointwise op") { run_all(pointwise_cases()); }
-TEST_CASE("gradcheck: every reduction with a gradient") { run_all(reduction_cases()); }
-TEST_CASE("gradcheck: every product") { run_all(product_cases()); }
-TEST_CASE("gradcheck: every view") { run_all(view_cases()); }
+TEST_CASE("gradcheck: every pointwise op") {
+  run_all(pointwise_cases());
+}
+TEST_CASE("gradcheck: every reduction with a gradient") {
+  run_all(reduction_cases());
+}
+TEST_CASE("gradcheck: every product") {
+  run_all(product_cases());
+}
+TEST_CASE("gradcheck: every view") {
+  run_all(view_cases());
+}
 
 TEST_CASE("gradcheck: no op header escapes the list") {
   const auto pw = pointwise_cases();

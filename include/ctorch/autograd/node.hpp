@@ -286,6 +286,22 @@ inline const char* freed_message() {
          "second time.";
 }
 
+// Newest (highest seq) first. Most graphs a backward pass walks are small: an insertion sort runs
+// inline there, std::sort beyond.
+inline void sort_newest_first(std::vector<Node*>& order) {
+  const auto newer = [](Node* a, Node* b) { return a->seq() > b->seq(); };
+  if (order.size() > 32) {
+    std::sort(order.begin(), order.end(), newer);
+    return;
+  }
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    Node* n = order[i];
+    std::size_t j = i;
+    for (; j > 0 && newer(n, order[j - 1]); --j) order[j] = order[j - 1];
+    order[j] = n;
+  }
+}
+
 }  // namespace detail
 
 // Runs backward from `root`, whose incoming gradient is already set. Every node reachable through
@@ -321,11 +337,13 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
         },
         &ctx);
   }
-  std::sort(st.order.begin(), st.order.end(), [](Node* a, Node* b) { return a->seq() > b->seq(); });
+  detail::sort_newest_first(st.order);
   struct Cleanup {
     std::vector<Node*>& order;
+    bool finished = false;  // every node's finish ran: no incoming gradient is left to drop
     ~Cleanup() {
-      for (Node* n : order) n->drop_incoming();
+      if (!finished)
+        for (Node* n : order) n->drop_incoming();
       // Release after the loop: releasing may free nodes further down the list.
       std::vector<Node*> tmp;
       tmp.swap(order);
@@ -366,6 +384,7 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
     }
     n->finish(mode);
   }
+  cleanup.finished = true;
 }
 
 }  // namespace ctorch::autograd

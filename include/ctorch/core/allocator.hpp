@@ -46,80 +46,102 @@ inline std::size_t& pool_limit_ref() noexcept {
   return limit;
 }
 
-class PoolCache {
- public:
-  PoolCache() = default;
-  PoolCache(const PoolCache&) = delete;
-  PoolCache& operator=(const PoolCache&) = delete;
-  ~PoolCache() { release_all(); }
-
-  void* allocate(std::size_t n) {
-    std::size_t rounded;
-    const int c = pool_class(n, rounded);
-    auto& bin = bins_[std::size_t(c)];
-    if (!bin.empty()) {
-      void* p = bin.back();
-      bin.pop_back();
-      stats_.cached_bytes -= rounded;
-      ++stats_.cache_hits;
-      return p;
-    }
-    ++stats_.system_allocations;
-    return ::operator new(rounded, std::align_val_t{pool_alignment});
-  }
-
-  void deallocate(void* p, std::size_t n) noexcept {
-    std::size_t rounded;
-    const int c = pool_class(n, rounded);
-    auto& bin = bins_[std::size_t(c)];
-    if (stats_.cached_bytes + rounded > pool_limit_ref()) {
-      ::operator delete(p, std::align_val_t{pool_alignment});
-      return;
-    }
-    try {
-      bin.push_back(p);  // grows only while the cache warms up
-      stats_.cached_bytes += rounded;
-    } catch (...) {
-      ::operator delete(p, std::align_val_t{pool_alignment});
-    }
-  }
+// A thread's cache: for each size class, a singly linked list threaded through the freed blocks themselves
+// (the first 8 bytes of a free block point to the next), so caching and reusing a block is a few
+// instructions and never allocates. Zero-initialized and trivially destructible, so the thread_local below
+// is reached without an initialization guard on every call; a PoolReaper, armed by the thread's first
+// system allocation or first cached block, returns the blocks when the thread ends.
+struct PoolCache {
+  enum : unsigned char { unarmed, armed, reaped };
+  void* head[pool_classes];
+  PoolStats stats;
+  unsigned char state;
 
   void release_all() noexcept {
-    for (auto& bin : bins_) {
-      for (void* p : bin) ::operator delete(p, std::align_val_t{pool_alignment});
-      bin.clear();
-      bin.shrink_to_fit();
-    }
-    stats_.cached_bytes = 0;
+    for (void*& h : head)
+      while (h) {
+        void* next = *static_cast<void**>(h);
+        ::operator delete (h, std::align_val_t{pool_alignment});
+        h = next;
+      }
+    stats.cached_bytes = 0;
   }
-
-  const PoolStats& stats() const noexcept { return stats_; }
-
- private:
-  std::array<std::vector<void*>, pool_classes> bins_{};
-  PoolStats stats_{};
 };
 
 inline PoolCache& pool_cache() noexcept {
-  thread_local PoolCache cache;
+  thread_local constinit PoolCache cache{};
   return cache;
 }
 
-inline void* pool_allocate(std::size_t n) { return pool_cache().allocate(n); }
+struct PoolReaper {
+  bool live = true;  // a non-trivial constructor: the thread_local is constructed (and its destructor
+                     // registered) where pool_arm names it
+  ~PoolReaper() {
+    PoolCache& pc = pool_cache();
+    pc.release_all();
+    pc.state = PoolCache::reaped;  // blocks freed by later thread-exit destructors go straight to the system
+  }
+};
+[[gnu::noinline]] inline void pool_arm() noexcept {
+  thread_local PoolReaper reaper;
+  pool_cache().state = reaper.live ? PoolCache::armed : PoolCache::reaped;
+}
+
+[[gnu::noinline]] inline void* pool_system_allocate(std::size_t rounded) {
+  PoolCache& pc = pool_cache();
+  if (pc.state == PoolCache::unarmed) pool_arm();
+  ++pc.stats.system_allocations;
+  return ::operator new (rounded, std::align_val_t{pool_alignment});
+}
+
+inline void* pool_allocate(std::size_t n) {
+  std::size_t rounded;
+  const int c = pool_class(n, rounded);
+  PoolCache& pc = pool_cache();
+  void*& h = pc.head[c];
+  if (!h) return pool_system_allocate(rounded);
+  void* p = h;
+  h = *static_cast<void**>(p);
+  pc.stats.cached_bytes -= rounded;
+  ++pc.stats.cache_hits;
+  return p;
+}
+
 inline void pool_deallocate(void* p, std::size_t n) noexcept {
-  if (p) pool_cache().deallocate(p, n);
+  if (!p) return;
+  std::size_t rounded;
+  const int c = pool_class(n, rounded);
+  PoolCache& pc = pool_cache();
+  if (pc.state != PoolCache::armed) [[unlikely]] {
+    if (pc.state == PoolCache::unarmed) pool_arm();
+  }
+  if (pc.state == PoolCache::reaped || pc.stats.cached_bytes + rounded > pool_limit_ref()) {
+    ::operator delete (p, std::align_val_t{pool_alignment});
+    return;
+  }
+  *static_cast<void**>(p) = pc.head[c];
+  pc.head[c] = p;
+  pc.stats.cached_bytes += rounded;
 }
 
 }  // namespace detail
 
 // ensures: this thread's cached blocks go back to the system (torch.cuda.empty_cache, for the CPU).
-inline void empty_cache() noexcept { detail::pool_cache().release_all(); }
+inline void empty_cache() noexcept {
+  detail::pool_cache().release_all();
+}
 
 // requires: nothing. ensures: each thread caches at most `bytes` of freed blocks (default 1 GiB).
-inline void set_cache_limit(std::size_t bytes) noexcept { detail::pool_limit_ref() = bytes; }
-inline std::size_t cache_limit() noexcept { return detail::pool_limit_ref(); }
+inline void set_cache_limit(std::size_t bytes) noexcept {
+  detail::pool_limit_ref() = bytes;
+}
+inline std::size_t cache_limit() noexcept {
+  return detail::pool_limit_ref();
+}
 
 // This thread's allocator counters (system allocations, cache hits, cached bytes).
-inline detail::PoolStats allocator_stats() noexcept { return detail::pool_cache().stats(); }
+inline detail::PoolStats allocator_stats() noexcept {
+  return detail::pool_cache().stats;
+}
 
 }  // namespace ctorch

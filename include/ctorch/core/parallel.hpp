@@ -38,7 +38,9 @@ inline void set_num_threads(int n) {
   detail::num_threads_ref() = n;
 }
 
-inline int get_num_threads() { return detail::num_threads_ref(); }
+inline int get_num_threads() {
+  return detail::num_threads_ref();
+}
 
 // Runs f(begin, end) over [0, n) split into at most get_num_threads() chunks of at least `grain`
 // elements; chunk boundaries are multiples of `align` so packet loops stay aligned across threads.
@@ -46,6 +48,10 @@ inline int get_num_threads() { return detail::num_threads_ref(); }
 template <class F>
 void parallel_for(index_t n, index_t grain, F&& f, index_t align = 1) {
   if (n <= 0) return;
+  if (n < 2 * grain) {  // one chunk: no division, no thread-count lookup
+    f(index_t(0), n);
+    return;
+  }
   const index_t max_chunks = std::max<index_t>(1, n / std::max<index_t>(grain, 1));
   const int nt = int(std::min<index_t>(get_num_threads(), max_chunks));
   if (nt <= 1) {

@@ -81,6 +81,74 @@ index_t max_pool_row_simd(const T* in, index_t W, index_t oh, index_t Wo, T* out
   return Wo;
 }
 
+struct EvenLanes {
+  static constexpr unsigned get(unsigned i, unsigned n) { return (2 * i) % n; }
+};
+struct OddLanes {
+  static constexpr unsigned get(unsigned i, unsigned n) { return (2 * i + 1) % n; }
+};
+
+// The 2 x 2, stride 2 windows of one output row (LeNet's pooling), a batch of outputs at a time without
+// gathers: each input row's 2 * Wv columns are two contiguous loads split into even and odd columns by
+// swizzles, which gives the four taps of Wv windows in row-major order, then the same running rule as
+// max_pool_row_simd. A row of Wo > Wv outputs ends with the last Wv windows, overlapping. Returns how many
+// outputs it wrote: all, or 0 for rows of fewer than Wv windows (max_pool_row_simd's gathers serve them) and
+// where the positions do not fit the integer lanes.
+template <class T>
+index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out, std::int64_t* ix) {
+  using B = xsimd::batch<T>;
+  using I = xsimd::as_integer_t<T>;
+  using IB = xsimd::batch<I>;
+  using UB = xsimd::batch<xsimd::as_unsigned_integer_t<T>>;
+  constexpr index_t Wv = index_t(B::size);
+  if (Wo < Wv || index_t(std::numeric_limits<I>::max()) / 2 < (2 * oh + 2) * W) return 0;
+  alignas(64) I col[Wv];
+  alignas(64) T half[Wv];
+  for (index_t j = 0; j < Wv; ++j) col[j] = I(2 * j), half[j] = T(j < Wv / 2);
+  const IB cols = IB::load_aligned(col);
+  const auto first_half = B::load_aligned(half) != B(T(0));
+  constexpr auto even = xsimd::make_batch_constant<UB, EvenLanes>();
+  constexpr auto odd = xsimd::make_batch_constant<UB, OddLanes>();
+  const T* r0 = in + 2 * oh * W;
+  const T* r1 = r0 + W;
+  // Windows ow .. ow + Wv - 1, their columns at c0[2 j], c0[2 j + 1] (top) and c1[...] (bottom): the maxima,
+  // and their flat indices in the plane.
+  const auto windows = [&](const T* c0, const T* c1, index_t ow, IB& idx) {
+    B tap[4];  // row-major: (0, 0), (0, 1), (1, 0), (1, 1)
+    const T* c[2] = {c0, c1};
+    for (int r = 0; r < 2; ++r) {
+      const B lo = B::load_unaligned(c[r]), hi = B::load_unaligned(c[r] + Wv);
+      tap[2 * r] = xsimd::select(first_half, xsimd::swizzle(lo, even), xsimd::swizzle(hi, even));
+      tap[2 * r + 1] = xsimd::select(first_half, xsimd::swizzle(lo, odd), xsimd::swizzle(hi, odd));
+    }
+    B m = tap[0];
+    IB code(I(0));
+    for (int k = 1; k < 4; ++k) {
+      const auto take = (tap[k] > m) | xsimd::isnan(tap[k]);
+      m = xsimd::select(take, tap[k], m);
+      code = xsimd::select(xsimd::bool_cast(take), IB(I(k)), code);
+    }
+    const IB rowoff = xsimd::select(code > IB(I(1)), IB(I(W)), IB(I(0)));
+    idx = IB(I(2 * oh * W + 2 * ow)) + cols + rowoff + (code & IB(I(1)));
+    return m;
+  };
+  alignas(64) I bi[Wv];
+  IB idx;
+  index_t ow = 0;
+  for (; ow + Wv <= Wo; ow += Wv) {
+    windows(r0 + 2 * ow, r1 + 2 * ow, ow, idx).store_unaligned(out + ow);
+    idx.store_aligned(bi);
+    for (index_t j = 0; j < Wv; ++j) ix[ow + j] = std::int64_t(bi[j]);
+  }
+  if (ow < Wo) {  // the last Wv windows again, overlapping the previous batch (same results there)
+    ow = Wo - Wv;
+    windows(r0 + 2 * ow, r1 + 2 * ow, ow, idx).store_unaligned(out + ow);
+    idx.store_aligned(bi);
+    for (index_t j = 0; j < Wv; ++j) ix[ow + j] = std::int64_t(bi[j]);
+  }
+  return Wo;
+}
+
 template <class T, index_t K, index_t S, index_t P, index_t D>
 [[gnu::noinline]] void max_pool2d_forward_kernel(const pool2d_planes& pl, const T* xd, T* yd, std::int64_t* id) {
   const index_t H = pl.H, W = pl.W, Ho = pl.Ho, Wo = pl.Wo;
@@ -94,8 +162,11 @@ template <class T, index_t K, index_t S, index_t P, index_t D>
       for (index_t oh = 0; oh < Ho; ++oh) {
         if (inside) {  // constant trip counts (K): the window loops unroll
           index_t ow = 0;
-          if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>)
-            ow = max_pool_row_simd<T, K, S, D>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+          if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+            if constexpr (K == 2 && S == 2 && D == 1)
+              ow = max_pool_row_2x2<T>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+            if (ow == 0) ow = max_pool_row_simd<T, K, S, D>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+          }
           for (; ow < Wo; ++ow) {
             index_t b = oh * S * W + ow * S;
             T m = -std::numeric_limits<T>::infinity();

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../../autograd/function.hpp"
 #include "../../core/error.hpp"
 #include "../../core/shape.hpp"
 #include "../../core/simd.hpp"
@@ -20,7 +21,6 @@
 #include "../../eval/assign.hpp"
 #include "../../eval/cpu/executor.hpp"
 #include "../../expr/map.hpp"
-#include "../../autograd/function.hpp"
 #include "../view/unsqueeze.hpp"
 
 namespace ctorch {
@@ -149,14 +149,34 @@ CTORCH_HD constexpr bool is_nan(T x) {
 template <class T>
 using sum_acc_t = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
 
+// Calls f(base, stride, n) for every lane along dim d of a contiguous tensor of extents ext (d == R: the
+// whole tensor, one lane): the lane's elements are at base + j * stride, j < n.
+template <std::size_t R, class F>
+void for_each_lane(const std::array<index_t, R>& ext, std::size_t d, F&& f) {
+  if (d == R) {
+    index_t n = 1;
+    for (auto e : ext) n *= e;
+    if (n > 0) f(index_t(0), index_t(1), n);
+    return;
+  }
+  index_t outer = 1, inner = 1;
+  for (std::size_t k = 0; k < d; ++k) outer *= ext[k];
+  for (std::size_t k = d + 1; k < R; ++k) inner *= ext[k];
+  const index_t n = ext[d];
+  if (n == 0) return;
+  for (index_t o = 0; o < outer; ++o)
+    for (index_t i = 0; i < inner; ++i) f(o * n * inner + i, inner, n);
+}
 }  // namespace detail
 namespace detail {
 // A reduced gradient (or result) seen with the input's rank again: the reduced dim kept as 1, so it
 // broadcasts back over the input (the VJP of a reduction is a broadcast).
 template <std::size_t D, bool Keep, class T, class S, class Dev>
 auto unreduce(const Tensor<T, S, Dev>& g) {
-  if constexpr (Keep) return g.view();
-  else return unsqueeze<int(D)>(g.view());
+  if constexpr (Keep)
+    return g.view();
+  else
+    return unsqueeze<int(D)>(g.view());
 }
 }  // namespace detail
 

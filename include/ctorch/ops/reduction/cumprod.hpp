@@ -19,41 +19,91 @@ auto cumprod(const X& x) {
   return detail::reduce_along<red::Prod, detail::scan_acc_t<V>, detail::sum_acc_t<V>, S, true>(x, d, "cumprod");
 }
 
-// Autograd: dy_j/dx_i = prod_{l <= j, l != i} x_l for j >= i, so
+namespace detail {
+// cumprod's VJP along D, added into out: dy_j/dx_i = prod_{l <= j, l != i} x_l for j >= i, so
 //   dx_i = P_{i-1} * S_i,  P_{i-1} = x_0 ... x_{i-1},  S_i = sum_{j >= i} g_j x_{i+1} ... x_j,
 // and S obeys S_{n-1} = g_{n-1}, S_i = g_i + x_{i+1} S_{i+1}. Two O(n) passes per lane, no division:
 // exact with zeros in the input (PyTorch's cumprod_backward divides by x where x has no zero and
 // special-cases the first zero; this gives the same values without the case split).
+template <std::size_t D, class T, std::size_t R>
+void cumprod_vjp_into(const std::array<index_t, R>& ext, const T* g, const T* x, T* out) {
+  using A = scan_acc_t<T>;
+  std::vector<A> s;
+  for_each_lane(ext, D, [&](index_t base, index_t st, index_t n) {
+    s.resize(std::size_t(n));
+    s[std::size_t(n - 1)] = static_cast<A>(g[base + (n - 1) * st]);
+    for (index_t j = n - 1; j-- > 0;)
+      s[std::size_t(j)] =
+          static_cast<A>(g[base + j * st]) + static_cast<A>(x[base + (j + 1) * st]) * s[std::size_t(j + 1)];
+    A prefix = 1;
+    for (index_t j = 0; j < n; ++j) {
+      out[base + j * st] += static_cast<T>(prefix * s[std::size_t(j)]);
+      prefix *= static_cast<A>(x[base + j * st]);
+    }
+  });
+}
+
+// The VJP as a recorded op of (g, x) (cumprod's create_graph VJP), G_i = sum_{j >= i} g_j C_ij with
+// C_ij = prod_{l <= j, l != i} x_l. Its own VJP, for upstream u, per lane:
+//   dg_j = sum_{i <= j} u_i C_ij = A_{j+1}, where A_0 = 0, A_{k+1} = A_k x_k + u_k P_k, P_k = x_0 ... x_{k-1};
+//   dx_k = sum_{j >= k} g_j T_j, T_j = sum_{i <= j, i != k} u_i prod_{l <= j, l != i, k} x_l, where
+//   T_k = A_k and T_j = T_{j-1} x_j + u_j Q_j, Q_j = prod_{l < j, l != k} x_l (Q_{k+1} = P_k):
+// O(n^2) per lane, no division. Third derivatives through it throw (create_graph stops here).
+template <std::size_t D, class T, class S, class Dev>
+Var<T, S, Dev> cumprod_vjp(const Var<T, S, Dev>& g, const Var<T, S, Dev>& x) {
+  Tensor<T, S, Dev> out(g.dims());
+  cumprod_vjp_into<D>(g.sizes(), g.value().data(), x.value().data(), out.data());
+  using V = Var<T, S, Dev>;
+  return autograd::record(
+      "CumprodBackwardBackward0", std::move(out),
+      [](const auto& u, const auto&, const V& gin, const V& xin) {
+        bool fresh;
+        T* dg = gin.requires_grad() ? autograd::grad_buffer(gin, fresh).data() : nullptr;
+        T* dx = xin.requires_grad() ? autograd::grad_buffer(xin, fresh).data() : nullptr;
+        const T* up = u.data();
+        const T* gp = gin.value().data();
+        const T* xp = xin.value().data();
+        std::vector<T> a, p;
+        for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
+          a.assign(std::size_t(n) + 1, T(0));
+          p.assign(std::size_t(n) + 1, T(1));
+          for (index_t k = 0; k < n; ++k) {
+            const T xk = xp[base + k * st];
+            a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + up[base + k * st] * p[std::size_t(k)];
+            p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
+          }
+          if (dg)
+            for (index_t j = 0; j < n; ++j) dg[base + j * st] += a[std::size_t(j + 1)];
+          if (dx)
+            for (index_t k = 0; k < n; ++k) {
+              T t = a[std::size_t(k)], q = p[std::size_t(k)], acc = gp[base + k * st] * t;  // T_k, Q_{k+1}
+              for (index_t j = k + 1; j < n; ++j) {
+                t = t * xp[base + j * st] + up[base + j * st] * q;
+                acc += gp[base + j * st] * t;
+                q *= xp[base + j * st];
+              }
+              dx[base + k * st] += acc;
+            }
+        });
+      },
+      g, x);
+}
+}  // namespace detail
+
+// Autograd: detail::cumprod_vjp_into; under create_graph, detail::cumprod_vjp, recorded.
 template <int Dim, Tracked X>
 auto cumprod(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   [[maybe_unused]] constexpr std::size_t d = detail::reduce_dim_check<red::Prod, typename V::shape_type, Dim>::value;
-  return autograd::record(
+  return autograd::record_graph(
       "CumprodBackward0", cumprod<Dim>(v.value()),
       [](const auto& g, const auto&, const V& in) {
         if (!in.requires_grad()) return;
-        using T = typename V::value_type;
-        using A = detail::scan_acc_t<T>;
-        bool fresh;
-        T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
-        const auto* gp = g.data();
-        const T* xp = in.value().data();
-        std::vector<A> s;
-        detail::for_each_scan_lane(g.sizes(), d, [&](index_t base, index_t st, index_t n) {
-          s.resize(std::size_t(n));
-          s[std::size_t(n - 1)] = static_cast<A>(gp[base + (n - 1) * st]);
-          for (index_t j = n - 1; j-- > 0;)
-            s[std::size_t(j)] =
-                static_cast<A>(gp[base + j * st]) + static_cast<A>(xp[base + (j + 1) * st]) * s[std::size_t(j + 1)];
-          A prefix = 1;
-          for (index_t j = 0; j < n; ++j) {
-            out[base + j * st] += static_cast<T>(prefix * s[std::size_t(j)]);
-            prefix *= static_cast<A>(xp[base + j * st]);
-          }
-        });
+        bool fresh;  // a fresh buffer holds zeros: += is right either way
+        detail::cumprod_vjp_into<d>(g.sizes(), g.data(), in.value().data(), autograd::grad_buffer(in, fresh).data());
       },
-      v);
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, detail::cumprod_vjp<d>(g, in)); }, v);
 }
 
 }  // namespace ctorch

@@ -2,8 +2,10 @@
 // Shape: as sum. dtype: bool and integers give int64, floating point keeps its dtype. Empty input
 // gives 1. Fused like sum.
 #pragma once
-#include "../pointwise/mul.hpp"
+#include <vector>
+
 #include "../comparison/eq.hpp"
+#include "../pointwise/mul.hpp"
 #include "common.hpp"
 
 namespace ctorch {
@@ -57,24 +59,94 @@ auto prod(const X& x) {
   return detail::reduce_along<red::Prod, T, T, detail::reduced_shape_t<S, d, Keep>>(x, d, "prod");
 }
 
-// Autograd: d prod / dx_i = the product of the other elements (computed without dividing, so zeros
-// are handled: one zero gets the product of the rest, two or more make every gradient zero).
+namespace detail {
+// others[i] = the product of the other elements of x's lane, along dim D of a contiguous tensor (D == rank:
+// the whole tensor): prefix times suffix, no division, so exact with zeros (one zero: the product of the
+// rest; two or more: every gradient zero). d prod / dx_i.
+template <std::size_t D, class T, class S, class Dev>
+Tensor<T, S, Dev> prod_others(const Tensor<T, S, Dev>& x) {
+  Tensor<T, S, Dev> out(uninitialized, x.dims());
+  const T* xp = x.data();
+  T* op = out.data();
+  for_each_lane(x.sizes(), D, [&](index_t base, index_t st, index_t n) {
+    T p(1);
+    for (index_t j = 0; j < n; ++j) {
+      op[base + j * st] = p;
+      p *= xp[base + j * st];
+    }
+    T q(1);
+    for (index_t j = n; j-- > 0;) {
+      op[base + j * st] *= q;
+      q *= xp[base + j * st];
+    }
+  });
+  return out;
+}
+
+// prod_others as a recorded op (the create_graph VJP of prod multiplies by it). Its VJP: for upstream u,
+// dx_k = sum_{i != k} u_i prod_{l != i, k} x_l = A_k S_k + P_k B_k, with P_k, S_k the products before and
+// after k and A_{k+1} = A_k x_k + u_k P_k, B_{k-1} = B_k x_k + u_k S_k (again no division).
+template <std::size_t D, class T, class S, class Dev>
+Var<T, S, Dev> prod_others(const Var<T, S, Dev>& x) {
+  return autograd::record(
+      "ProdBackwardBackward0", prod_others<D>(x.value()),
+      [](const auto& u, const auto&, const Var<T, S, Dev>& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;
+        T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
+        const T* xp = in.value().data();
+        const T* up = u.data();
+        std::vector<T> a, p;
+        for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
+          a.assign(std::size_t(n), T(0));
+          p.assign(std::size_t(n), T(1));
+          for (index_t k = 0; k + 1 < n; ++k) {
+            const T xk = xp[base + k * st];
+            a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + up[base + k * st] * p[std::size_t(k)];
+            p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
+          }
+          T b(0), q(1);  // B_k and S_k, from the end of the lane
+          for (index_t k = n; k-- > 0;) {
+            out[base + k * st] += a[std::size_t(k)] * q + p[std::size_t(k)] * b;
+            const T xk = xp[base + k * st];
+            b = b * xk + up[base + k * st] * q;
+            q *= xk;
+          }
+        });
+      },
+      x);
+}
+}  // namespace detail
+
+// Autograd: d prod / dx_i = the product of the other elements (detail::prod_others). Under create_graph the
+// same product, recorded.
 template <Tracked X>
 auto prod(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  using T = typename V::value_type;
-  return autograd::record(
+  constexpr std::size_t whole = V::shape_type::rank;
+  return autograd::record_graph(
       "ProdBackward0", prod(v.value()),
       [](const auto& g, const auto&, const V& in) {
-        const auto vals = in.value().tolist();
-        const std::size_t n = vals.size();
-        std::vector<T> pre(n + 1, T(1)), suf(n + 1, T(1));
-        for (std::size_t i = 0; i < n; ++i) pre[i + 1] = pre[i] * vals[i];
-        for (std::size_t i = n; i-- > 0;) suf[i] = suf[i + 1] * vals[i];
-        typename V::tensor_type others(in.dims());
-        for (std::size_t i = 0; i < n; ++i) others.data()[i] = pre[i] * suf[i + 1];
-        autograd::accumulate(in, g * others);
+        autograd::accumulate(in, g * detail::prod_others<whole>(in.value()));
+      },
+      [](const auto& g, const V& in) {
+        autograd::accumulate_graph(in, V(autograd::bcast_to(g, in.dims()) * detail::prod_others<whole>(in)));
+      },
+      v);
+}
+template <int Dim, bool Keep = false, Tracked X>
+auto prod(const X& x) {
+  auto v = autograd::as_var(x);
+  using V = decltype(v);
+  constexpr std::size_t d = detail::reduce_dim_check<red::Prod, typename V::shape_type, Dim>::value;
+  return autograd::record_graph(
+      "ProdBackward1", prod<Dim, Keep>(v.value()),
+      [](const auto& g, const auto&, const V& in) {
+        autograd::accumulate(in, detail::unreduce<d, Keep>(g) * detail::prod_others<d>(in.value()));
+      },
+      [](const auto& g, const V& in) {
+        autograd::accumulate_graph(in, V(detail::unreduce_to<d, Keep>(g, in.dims()) * detail::prod_others<d>(in)));
       },
       v);
 }
