@@ -74,6 +74,8 @@ class FnNode final : public VarNode<T, S, D> {
     this->requires_grad = true;
     this->is_leaf = false;
     versions_ = {in.version()...};
+    input_nodes_ = {static_cast<Node*>(in.node())...};
+    this->set_inputs(input_nodes_.data(), sizeof...(In));
     if constexpr (has_graph)
       gfn_.emplace(std::move(gfn));
     else
@@ -81,9 +83,6 @@ class FnNode final : public VarNode<T, S, D> {
   }
   void destroy() noexcept override { this->~FnNode(); }
   const char* name() const noexcept override { return name_; }
-  void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
-    if (inputs_) std::apply([&](const In&... in) { (f(in.node(), ctx), ...); }, *inputs_);
-  }
   void propagate() override {
     check_versions();
     std::apply([&](const In&... in) { (*fn_)(std::as_const(*this->incoming), std::as_const(this->value), in...); },
@@ -100,6 +99,7 @@ class FnNode final : public VarNode<T, S, D> {
     }
   }
   void release_saved() noexcept override {
+    this->clear_inputs();
     inputs_.reset();
     fn_.reset();
     if constexpr (has_graph) gfn_.reset();
@@ -125,6 +125,7 @@ class FnNode final : public VarNode<T, S, D> {
   std::optional<Fn> fn_;
   [[no_unique_address]] std::conditional_t<has_graph, std::optional<GFn>, no_graph> gfn_{};
   std::array<std::uint32_t, sizeof...(In)> versions_{};
+  std::array<Node*, sizeof...(In)> input_nodes_{};  // kept alive by inputs_
 };
 
 // ensures: a Var holding `value`; when grad mode is on and an input requires grad, it records a node

@@ -367,13 +367,14 @@ class FusedNode final : public VarNode<T, S, D> {
     this->is_leaf = false;
     this->reads_uniform = std::is_same_v<D, Cpu>;
     std::size_t p = 0;
-    detail::for_each_var(*expr_, [&](auto* n) { versions_[p++] = n->version; });
+    detail::for_each_var(*expr_, [&](auto* n) {
+      inputs_[p] = n;
+      versions_[p++] = n->version;
+    });
+    this->set_inputs(inputs_.data(), N);
   }
   void destroy() noexcept override { this->~FusedNode(); }
   const char* name() const noexcept override { return E::op_type::name; }
-  void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
-    if (expr_) detail::for_each_var(*expr_, [&](Node* n) { f(n, ctx); });
-  }
   void propagate() override {
     check_versions();
     if (this->incoming)
@@ -386,6 +387,7 @@ class FusedNode final : public VarNode<T, S, D> {
   void propagate_graph() override;
 #endif
   void release_saved() noexcept override {
+    this->clear_inputs();
     expr_.reset();
   }
 
@@ -399,6 +401,7 @@ class FusedNode final : public VarNode<T, S, D> {
   }
   std::optional<E> expr_;
   std::array<std::uint32_t, N> versions_{};
+  std::array<Node*, N> inputs_{};  // the Var leaves' nodes, in expr_ (which keeps them alive)
 };
 
 }  // namespace ctorch::autograd

@@ -198,14 +198,14 @@ class OpNode final : public VarNode<T, detail::flat_shape, D> {
   OpNode(Tensor<T, S, D> v, const std::array<V, N>& in) : VarNode<T, S, D>(std::move(v)), in_(in) {
     this->requires_grad = true;
     this->is_leaf = false;
-    for (std::size_t k = 0; k < N; ++k) versions_[k] = in[k].version();
+    for (std::size_t k = 0; k < N; ++k) {
+      versions_[k] = in[k].version();
+      input_nodes_[k] = in[k].node();
+    }
+    this->set_inputs(input_nodes_.data(), N);
   }
   void destroy() noexcept override { this->~OpNode(); }
   const char* name() const noexcept override { return Op::name; }
-  void for_each_input(void (*f)(Node*, void*), void* ctx) const override {
-    if (in_)
-      for (const auto& v : *in_) f(v.node(), ctx);
-  }
   void propagate() override {
     check_versions();
     const auto& in = *in_;
@@ -252,7 +252,10 @@ class OpNode final : public VarNode<T, detail::flat_shape, D> {
     }
     (std::make_index_sequence<N>{});
   }
-  void release_saved() noexcept override { in_.reset(); }
+  void release_saved() noexcept override {
+    this->clear_inputs();
+    in_.reset();
+  }
 
  private:
   void check_versions() const {
@@ -261,6 +264,7 @@ class OpNode final : public VarNode<T, detail::flat_shape, D> {
         throw autograd_error(detail::version_message((*in_)[k].version(), versions_[k]));
   }
   std::optional<std::array<V, N>> in_;
+  std::array<Node*, N> input_nodes_{};  // kept alive by in_
   std::array<std::uint32_t, N> versions_{};
 };
 

@@ -73,8 +73,11 @@ class Node {
 
   // The name PyTorch shows as grad_fn (AddBackward0 ...); leaves have none.
   virtual const char* name() const noexcept { return nullptr; }
-  // Calls f(input) for each input node this node's backward sends gradient to.
-  virtual void for_each_input(void (*f)(Node*, void*), void* ctx) const { (void)f, (void)ctx; }
+  // The input nodes this node's backward sends gradient to (a node may appear more than once); none
+  // after release_saved. Kept by the derived node (set_inputs), so the engine walks the graph without
+  // a virtual call or a callback per edge.
+  Node* const* inputs() const noexcept { return inputs_; }
+  std::size_t input_count() const noexcept { return input_count_; }
   // Turns the gradient that arrived here into contributions to the inputs' incoming gradients.
   virtual void propagate() {}
   // The create_graph form of propagate: the arriving gradient is a Var (VarNode::gin) and the
@@ -100,6 +103,10 @@ class Node {
   // After propagate: leaves accumulate into .grad, captured nodes keep the gradient, others drop it.
   virtual void finish(const BackwardMode& mode) = 0;
   virtual void drop_incoming() noexcept = 0;
+  // One node's part of a backward pass (not create_graph): if a gradient arrived, prepare it, propagate it
+  // to the inputs (releasing the saved values unless mode.retain_graph), and finish. One virtual call per
+  // node instead of one per step.
+  virtual void backward_step(const BackwardMode& mode) = 0;
 
   bool requires_grad = false;
   bool is_leaf = true;
@@ -113,6 +120,12 @@ class Node {
 
  protected:
   ~Node() = default;
+  // requires: in[0 .. n) stay valid until clear_inputs() (the derived node owns the array).
+  void set_inputs(Node* const* in, std::size_t n) noexcept {
+    inputs_ = in;
+    input_count_ = n;
+  }
+  void clear_inputs() noexcept { input_count_ = 0; }
 
  private:
   template <class N, class... A>
@@ -120,6 +133,8 @@ class Node {
   std::uint64_t seq_;
   std::uint32_t refs_ = 0;
   std::size_t alloc_size_ = 0;
+  Node* const* inputs_ = nullptr;
+  std::size_t input_count_ = 0;
 };
 
 // Allocates a node from the caching allocator; the first handle retains it.
@@ -225,6 +240,7 @@ class VarNode : public Node {
     uniform_incoming.reset();
     if (gin) std::exchange(gin, nullptr)->release();
   }
+  void backward_step(const BackwardMode& mode) override;
 
   bool has_incoming_graph() const noexcept override {
     return gin != nullptr;
@@ -318,24 +334,19 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
   st.stack.push_back(root);
   root->visit = epoch;
   root->retain();
-  struct Ctx {
-    std::vector<Node*>* stack;
-    std::uint64_t epoch;
-  } ctx{&st.stack, epoch};
   while (!st.stack.empty()) {
     Node* n = st.stack.back();
     st.stack.pop_back();
     st.order.push_back(n);
-    n->for_each_input(
-        [](Node* in, void* c) {
-          auto* cx = static_cast<Ctx*>(c);
-          if (in->requires_grad && in->visit != cx->epoch) {
-            in->visit = cx->epoch;
-            in->retain();  // a released edge must not free a node we still have to visit
-            cx->stack->push_back(in);
-          }
-        },
-        &ctx);
+    Node* const* in = n->inputs();
+    for (std::size_t k = 0, m = n->input_count(); k < m; ++k) {
+      Node* i = in[k];
+      if (i->requires_grad && i->visit != epoch) {
+        i->visit = epoch;
+        i->retain();  // a released edge must not free a node we still have to visit
+        st.stack.push_back(i);
+      }
+    }
   }
   detail::sort_newest_first(st.order);
   struct Cleanup {
@@ -371,20 +382,24 @@ inline void run_backward(Node* root, const BackwardMode& mode) {
     }
     return;
   }
-  for (Node* n : st.order) {
-    if (!n->has_incoming()) continue;
-    n->prepare_incoming();
-    if (!n->is_leaf) {
-      if (n->freed) throw autograd_error(detail::freed_message());
-      n->propagate();
-      if (!mode.retain_graph) {
-        n->release_saved();
-        n->freed = true;
-      }
-    }
-    n->finish(mode);
-  }
+  for (Node* n : st.order) n->backward_step(mode);
   cleanup.finished = true;
+}
+
+// (The VarNode calls are qualified: no virtual dispatch for what VarNode itself implements.)
+template <DType T, ShapeType S, Device D>
+void VarNode<T, S, D>::backward_step(const BackwardMode& mode) {
+  if (!VarNode::has_incoming()) return;
+  VarNode::prepare_incoming();
+  if (!is_leaf) {
+    if (freed) throw autograd_error(detail::freed_message());
+    propagate();
+    if (!mode.retain_graph) {
+      release_saved();
+      freed = true;
+    }
+  }
+  VarNode::finish(mode);
 }
 
 }  // namespace ctorch::autograd
