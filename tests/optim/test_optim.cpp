@@ -4,8 +4,8 @@
 #include <ctorch/autograd.hpp>
 #include <ctorch/core.hpp>
 #include <ctorch/nn.hpp>
-#include <ctorch/optim.hpp>
 #include <ctorch/ops/reduction.hpp>
+#include <ctorch/optim.hpp>
 
 #include "support/fixture.hpp"
 
@@ -94,4 +94,57 @@ TEST_CASE("optim: a small model trained a few steps reaches PyTorch's loss regio
   CHECK(first > 1.0f);
   CHECK(last < 1e-3f);
   CHECK(lin.weight.value()(0, 0) == doctest::Approx(2).epsilon(0.02));
+}
+
+namespace {
+// PyTorch 1.13's single-tensor Adam, written out in double, as the reference for the one-pass CPU update.
+struct AdamReference {
+  optim::AdamOptions o;
+  std::vector<double> m, v, vmax;
+  void step(std::vector<double>& p, const std::vector<double>& grad, int t) {
+    if (m.empty()) m.assign(p.size(), 0), v.assign(p.size(), 0), vmax.assign(p.size(), 0);
+    const double bc1 = 1 - std::pow(o.beta1, t), bc2 = 1 - std::pow(o.beta2, t);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      double g = o.maximize ? -grad[i] : grad[i];
+      if (o.weight_decay != 0) g += o.weight_decay * p[i];
+      m[i] += (1 - o.beta1) * (g - m[i]);
+      v[i] = v[i] * o.beta2 + (1 - o.beta2) * g * g;
+      vmax[i] = std::max(vmax[i], v[i]);
+      const double den = std::sqrt(o.amsgrad ? vmax[i] : v[i]) / std::sqrt(bc2) + o.eps;
+      p[i] -= o.lr / bc1 * m[i] / den;
+    }
+  }
+};
+
+template <class T>
+void check_adam_against_reference(const optim::AdamOptions& o, double tol) {
+  using S37 = Shape<37>;  // whole packets and a tail, for float and double
+  Tensor<T, S37> p0, target;
+  for (index_t i = 0; i < 37; ++i) p0(i) = T(std::sin(0.7 * double(i))), target(i) = T(0.3 * std::cos(1.3 * double(i)));
+  Var<T, S37> p(p0, true);
+  optim::Adam opt(std::tie(p), o);
+  AdamReference ref{o, {}, {}, {}};
+  std::vector<double> rp(p0.data(), p0.data() + 37);
+  for (int t = 1; t <= 4; ++t) {
+    opt.zero_grad();
+    sum(square(p - target) * T(1.5)).backward();
+    const std::vector<double> g(p.grad().data(), p.grad().data() + 37);
+    opt.step();
+    ref.step(rp, g, t);
+    for (index_t i = 0; i < 37; ++i) {
+      CAPTURE(t);
+      CAPTURE(i);
+      CHECK(double(p.value()(i)) == doctest::Approx(rp[std::size_t(i)]).epsilon(tol).scale(1));
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("optim: Adam's one-pass CPU update follows PyTorch's rule (whole packets and the tail)", T, float,
+                   double) {
+  const double tol = std::is_same_v<T, float> ? 2e-6 : 1e-13;
+  check_adam_against_reference<T>({.lr = 0.05}, tol);
+  check_adam_against_reference<T>({.lr = 0.05, .beta1 = 0.3, .beta2 = 0.9}, tol);  // lerp weight >= 0.5
+  check_adam_against_reference<T>(
+      {.lr = 0.02, .beta1 = 0.8, .beta2 = 0.99, .weight_decay = 0.1, .amsgrad = true, .maximize = true}, tol);
 }
