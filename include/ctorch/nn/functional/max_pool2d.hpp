@@ -92,14 +92,14 @@ struct OddLanes {
 // gathers: each input row's 2 * Wv columns are two contiguous loads split into even and odd columns by
 // swizzles, which gives the four taps of Wv windows in row-major order, then the same running rule as
 // max_pool_row_simd. A row of Wo > Wv outputs ends with the last Wv windows, overlapping. Returns how many
-// outputs it wrote: all, or 0 for rows of fewer than Wv windows (max_pool_row_simd's gathers serve them) and
-// where the positions do not fit the integer lanes.
-template <class T>
+// outputs it wrote: all, or 0 for rows of fewer than Wv windows and where the positions do not fit the
+// integer lanes. (Rows of fewer windows try half-width batches, arch A, then max_pool_row_simd's gathers.)
+template <class T, class A = xsimd::default_arch>
 index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out, std::int64_t* ix) {
-  using B = xsimd::batch<T>;
+  using B = xsimd::batch<T, A>;
   using I = xsimd::as_integer_t<T>;
-  using IB = xsimd::batch<I>;
-  using UB = xsimd::batch<xsimd::as_unsigned_integer_t<T>>;
+  using IB = xsimd::batch<I, A>;
+  using UB = xsimd::batch<xsimd::as_unsigned_integer_t<T>, A>;
   constexpr index_t Wv = index_t(B::size);
   if (Wo < Wv || index_t(std::numeric_limits<I>::max()) / 2 < (2 * oh + 2) * W) return 0;
   alignas(64) I col[Wv];
@@ -163,8 +163,13 @@ template <class T, index_t K, index_t S, index_t P, index_t D>
         if (inside) {  // constant trip counts (K): the window loops unroll
           index_t ow = 0;
           if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-            if constexpr (K == 2 && S == 2 && D == 1)
+            if constexpr (K == 2 && S == 2 && D == 1) {
               ow = max_pool_row_2x2<T>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+              using Half = xsimd::make_sized_batch_t<T, xsimd::batch<T>::size / 2>;
+              if constexpr (!std::is_void_v<Half>)
+                if (ow == 0)
+                  ow = max_pool_row_2x2<T, typename Half::arch_type>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+            }
             if (ow == 0) ow = max_pool_row_simd<T, K, S, D>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
           }
           for (; ow < Wo; ++ow) {
