@@ -182,4 +182,15 @@ TEST_CASE("pool2d: run-time errors") {
     CHECK(std::string(e.what()) ==
           "ctorch: max_pool2d_backward: index 16 is out of range for an input plane of 16 elements");
   }
+  bad.data()[3] = 15;
+  bad.data()[6] = -1;
+  try {
+    (void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad);
+    FAIL("no exception");
+  } catch (const index_error& e) {
+    CHECK(std::string(e.what()) ==
+          "ctorch: max_pool2d_backward: index -1 is out of range for an input plane of 16 elements");
+  }
+  bad.data()[6] = 0;
+  CHECK_NOTHROW((void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad));
 }

@@ -263,10 +263,14 @@ Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<st
   const T* g = grad_out.data();
   const std::int64_t* id = indices.data();
   T* gd = gx.data();
-  for (index_t i = 0; i < N * C * Ho * Wo; ++i)
-    if (id[i] < 0 || id[i] >= H * W)
-      throw index_error("ctorch: max_pool2d_backward: index " + std::to_string(id[i]) +
-                        " is out of range for an input plane of " + std::to_string(H * W) + " elements");
+  // One unsigned compare per index and no exit in the loop (it vectorizes); the message is found after.
+  bool bad = false;
+  for (index_t i = 0; i < N * C * Ho * Wo; ++i) bad |= std::uint64_t(id[i]) >= std::uint64_t(H * W);
+  if (bad)
+    for (index_t i = 0; i < N * C * Ho * Wo; ++i)
+      if (id[i] < 0 || id[i] >= H * W)
+        throw index_error("ctorch: max_pool2d_backward: index " + std::to_string(id[i]) +
+                          " is out of range for an input plane of " + std::to_string(H * W) + " elements");
   detail::max_pool2d_backward_kernel<T>({N * C, H, W, Ho, Wo}, g, id, gd);
   return gx;
 }
