@@ -12,6 +12,7 @@
 #include <cmath>
 #include <ctorch/autograd.hpp>
 #include <ctorch/core.hpp>
+#include <ctorch/nn/functional/linear.hpp>
 #include <ctorch/ops/comparison.hpp>
 #include <ctorch/ops/joining/flip.hpp>
 #include <ctorch/ops/linalg/bmm.hpp>
@@ -251,7 +252,41 @@ std::map<std::string, Case> view_cases() {
   };
 }
 
+// nn::functional::linear with and without bias, and with each activation linear_act fuses: the gradient's
+// own graph goes through recorded products and the activation's derivative from a recomputed output.
+std::map<std::string, Case> linear_cases() {
+  namespace F = nn::functional;
+  auto three = [](auto f) -> Case {
+    return [=] {
+      return gradgradcheck(f, std::tuple{rnd<S34>(-1, 1, 50), rnd<Shape<2, 4>>(-1, 1, 51), rnd<Shape<2>>(-1, 1, 52)});
+    };
+  };
+#define L3(...) [](const auto& x, const auto& w, const auto& b) { return __VA_ARGS__; }
+  return {
+      {"linear", three(L3(Var(square(F::linear(x, w, b)))))},
+      {"linear_no_bias",
+       [] {
+         return gradgradcheck([](const auto& x, const auto& w) { return Var(tanh(F::linear(x, w)) * F::linear(x, w)); },
+                              std::tuple{rnd<S34>(-1, 1, 53), rnd<Shape<2, 4>>(-1, 1, 54)});
+       }},
+      {"linear_relu", three(L3(Var(square(F::linear_act<op::Relu>(x, w, b)))))},
+      {"linear_tanh", three(L3(Var(square(F::linear_act<op::Tanh>(x, w, b)))))},
+      {"linear_sigmoid", three(L3(F::linear_act<op::Sigmoid>(x, w, b)))},
+      {"linear_dyn_batch",
+       [] {
+         const Tensor<double, Shape<Dyn, 4>> x(rnd<S34>(-1, 1, 55));
+         return gradgradcheck(L3(Var(tanh(F::linear_act<op::Tanh>(x, w, b)))),
+                              std::tuple{x, rnd<Shape<2, 4>>(-1, 1, 56), rnd<Shape<2>>(-1, 1, 57)});
+       }},
+  };
+#undef L3
+}
+
 }  // namespace
+
+TEST_CASE("gradgradcheck: nn::functional::linear and linear_act (relu, tanh, sigmoid)") {
+  test::run_all(linear_cases());
+}
 
 TEST_CASE("create_graph: Hessian-vector products of small functions match their analytic values") {
   SUBCASE("sum(x^3): gradient 3x^2, Hessian diag(6x)") {

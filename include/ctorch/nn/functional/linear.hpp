@@ -7,6 +7,18 @@
 #pragma once
 #include "../../autograd/function.hpp"
 #include "../../eval/cpu/gemm.hpp"
+#if CTORCH_CREATE_GRAPH  // the create_graph VJPs' recorded ops
+#include "../../ops/comparison/gt.hpp"
+#include "../../ops/linalg/mm.hpp"
+#include "../../ops/pointwise/mul.hpp"
+#include "../../ops/pointwise/relu.hpp"
+#include "../../ops/pointwise/sigmoid.hpp"
+#include "../../ops/pointwise/sub.hpp"
+#include "../../ops/pointwise/tanh.hpp"
+#include "../../ops/pointwise/where.hpp"
+#include "../../ops/reduction/sum.hpp"
+#include "../../ops/view/transpose.hpp"
+#endif
 
 namespace ctorch::nn::functional {
 
@@ -76,6 +88,35 @@ void linear_backward_xw(const G& g, const VX& x, const VW& w) {
 }  // namespace detail
 
 namespace detail {
+// The create_graph VJP of linear: the same products as recorded ops (dx = G W, dW = G^T x, db = column sums
+// of G), with G first multiplied by the activation's derivative, from the output recomputed as recorded
+// ops (so that the derivative itself depends on x, W and b). Instantiated only with CTORCH_CREATE_GRAPH.
+template <class Act, class G, class VX, class VW, class... VB>
+void linear_backward_graph(const G& g, const VX& x, const VW& w, const VB&... b) {
+  using T = typename VX::value_type;
+  const G gp = [&] {
+    if constexpr (std::is_void_v<Act>) {
+      return g;
+    } else {
+      const G pre((mm(x, t(w)) + ... + b));
+      const G y(make_map<Act>(pre));
+      if constexpr (std::is_same_v<Act, ctorch::op::Relu>)
+        return G(where(y > T(0), g, T(0)));
+      else if constexpr (std::is_same_v<Act, ctorch::op::Tanh>)
+        return G(g * (T(1) - y * y));
+      else {
+        static_assert(std::is_same_v<Act, ctorch::op::Sigmoid>,
+                      "ctorch: linear_act: create_graph for relu, tanh, sigmoid");
+        return G(g * (T(1) - y) * y);
+      }
+    }
+  }();
+  if (x.requires_grad()) autograd::accumulate_graph(x, VX(mm(gp, w)));
+  if (w.requires_grad()) autograd::accumulate_graph(w, VW(mm(t(gp), x)));
+  if constexpr (sizeof...(VB) == 1)
+    if ((b.requires_grad() && ...)) (autograd::accumulate_graph(b, VB(sum<0>(gp))), ...);
+}
+
 // Act(x W^T + b) (Act void: none), one GEMM; records one node when any operand is tracked.
 template <class Act, class X, class W, class B>
 auto linear_bias(const X& x, const W& weight, const B& bias) {
@@ -103,8 +144,10 @@ auto linear_bias(const X& x, const W& weight, const B& bias) {
         through(gp);
       }
     };
-    return autograd::record(std::is_void_v<Act> ? "AddmmBackward0" : "LinearActivationBackward", std::move(y),
-                            std::move(backward), vx, vw, vb);
+    return autograd::record_graph(
+        std::is_void_v<Act> ? "AddmmBackward0" : "LinearActivationBackward", std::move(y), std::move(backward),
+        [](const auto& g, const VX& x, const VW& w, const VB& b) { linear_backward_graph<Act>(g, x, w, b); }, vx, vw,
+        vb);
   } else {
     const Tensor<T, typename B::shape_type> bt(bias);
     return linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight), &bt,
@@ -139,9 +182,10 @@ auto linear(const X& x, const W& weight) {
     using VX = decltype(vx);
     using VW = decltype(vw);
     auto y = detail::linear_forward<T>(vx.value(), vw.value(), static_cast<const Tensor<T, Shape<1>>*>(nullptr));
-    return autograd::record(
+    return autograd::record_graph(
         "MmBackward0", std::move(y),
-        [](const auto& g, const auto&, const VX& x, const VW& w) { detail::linear_backward_xw(g, x, w); }, vx, vw);
+        [](const auto& g, const auto&, const VX& x, const VW& w) { detail::linear_backward_xw(g, x, w); },
+        [](const auto& g, const VX& x, const VW& w) { detail::linear_backward_graph<void>(g, x, w); }, vx, vw);
   } else {
     return detail::linear_forward<T>(Tensor<T, typename X::shape_type>(x), Tensor<T, typename W::shape_type>(weight),
                                      static_cast<const Tensor<T, Shape<1>>*>(nullptr));
