@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/fixture.hpp"
+#include "support/golden_tensor.hpp"
 
 using namespace ctorch;
 using namespace ctorch::nn::functional;
@@ -174,23 +175,16 @@ TEST_CASE("pool2d: run-time errors") {
   Tensor<std::int64_t, Shape<Dyn, 1, 2, 2>> idx(3);
   CHECK_THROWS_AS((max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, idx)), shape_error);
   Tensor<std::int64_t, Shape<Dyn, 1, 2, 2>> bad(2);
+  const auto backward = [&] { (void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad); };
   bad.data()[3] = 16;
-  try {
-    (void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad);
-    FAIL("no exception");
-  } catch (const index_error& e) {
-    CHECK(std::string(e.what()) ==
-          "ctorch: max_pool2d_backward: index 16 is out of range for an input plane of 16 elements");
-  }
+  CHECK_THROWS_AS(backward(), index_error);
+  CHECK(test::error_of(backward) ==
+        "ctorch: max_pool2d_backward: index 16 is out of range for an input plane of 16 elements");
   bad.data()[3] = 15;
   bad.data()[6] = -1;
-  try {
-    (void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad);
-    FAIL("no exception");
-  } catch (const index_error& e) {
-    CHECK(std::string(e.what()) ==
-          "ctorch: max_pool2d_backward: index -1 is out of range for an input plane of 16 elements");
-  }
+  CHECK_THROWS_AS(backward(), index_error);
+  CHECK(test::error_of(backward) ==
+        "ctorch: max_pool2d_backward: index -1 is out of range for an input plane of 16 elements");
   bad.data()[6] = 0;
   CHECK_NOTHROW((void)max_pool2d_backward<Shape<Dyn, 1, 4, 4>>(gy, bad));
 }
