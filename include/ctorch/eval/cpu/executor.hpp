@@ -253,7 +253,9 @@ struct executor<Cpu> {
                 using B = cpu::batch<V>;
                 for (; i + W <= e; i += W) ev.template linear_packet<B>(i).store_unaligned(dst + i);
               }
-              for (; i < e; ++i) dst[i] = static_cast<T>(ev.linear(i));
+              // The tail as a count: written `for (; i < e; ++i)`, g++ -O3 warns here (a false
+              // -Waggressive-loop-optimizations) once parallel_for's inline path makes b and e constants.
+              for (index_t r = e - i; r > 0; --r, ++i) dst[i] = static_cast<T>(ev.linear(i));
             },
             W);
         return;
