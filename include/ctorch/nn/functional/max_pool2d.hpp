@@ -40,6 +40,15 @@ struct pool2d_planes {
   index_t NC, H, W, Ho, Wo;
 };
 
+// The pooling rule for one tap of a batch of windows: a larger value or a NaN takes over (ties keep the
+// first), and its position with it.
+template <class B, class IB>
+CTORCH_ALWAYS_INLINE void take_tap(const B& v, const IB& at, B& m, IB& pos) {
+  const auto take = (v > m) | xsimd::isnan(v);
+  m = xsimd::select(take, v, m);
+  pos = xsimd::select(xsimd::bool_cast(take), at, pos);
+}
+
 // One output row of windows that lie inside the plane, a batch of outputs at a time: each tap is a gather
 // (stride S apart), and the running max and its index are selects, as the scalar loop's rule (NaN wins,
 // ties keep the first). (The scalar loop's data-dependent choices cost a branch mispredict per tap.) The
@@ -65,9 +74,7 @@ index_t max_pool_row_simd(const T* in, index_t W, index_t oh, index_t Wo, T* out
       for (index_t kw = 0; kw < K; ++kw) {
         const IB i = lanes + IB(I((oh * S + kh * D) * W + ow * S + kw * D));
         const B v = B::gather(in, i);
-        const auto take = (v > m) | xsimd::isnan(v);
-        m = xsimd::select(take, v, m);
-        b = xsimd::select(xsimd::bool_cast(take), i, b);
+        take_tap(v, i, m, b);
       }
     b.store_aligned(bi);
     if (n == Wv) {
@@ -124,9 +131,7 @@ index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out,
     B m = tap[0];
     IB code(I(0));
     for (int k = 1; k < 4; ++k) {
-      const auto take = (tap[k] > m) | xsimd::isnan(tap[k]);
-      m = xsimd::select(take, tap[k], m);
-      code = xsimd::select(xsimd::bool_cast(take), IB(I(k)), code);
+      take_tap(tap[k], IB(I(k)), m, code);
     }
     const IB rowoff = xsimd::select(code > IB(I(1)), IB(I(W)), IB(I(0)));
     idx = IB(I(2 * oh * W + 2 * ow)) + cols + rowoff + (code & IB(I(1)));

@@ -65,13 +65,7 @@ Var<T, S, Dev> cumprod_vjp(const Var<T, S, Dev>& g, const Var<T, S, Dev>& x) {
         const T* xp = xin.value().data();
         std::vector<T> a, p;
         for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
-          a.assign(std::size_t(n) + 1, T(0));
-          p.assign(std::size_t(n) + 1, T(1));
-          for (index_t k = 0; k < n; ++k) {
-            const T xk = xp[base + k * st];
-            a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + up[base + k * st] * p[std::size_t(k)];
-            p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
-          }
+          lane_prefix(xp, up, base, st, n, a, p);
           if (dg)
             for (index_t j = 0; j < n; ++j) dg[base + j * st] += a[std::size_t(j + 1)];
           if (dx)

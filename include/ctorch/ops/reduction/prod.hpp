@@ -83,6 +83,20 @@ Tensor<T, S, Dev> prod_others(const Tensor<T, S, Dev>& x) {
   return out;
 }
 
+// Along one lane (elements at base + k * st, k < n), for k = 0 .. n: p[k] = x_0 ... x_{k-1} and
+// a[k] = sum_{i < k} u_i prod_{l < k, l != i} x_l, by a[k+1] = a[k] x_k + u_k p[k] (no division): the prefix
+// half of the VJPs of prod_others and cumprod_vjp.
+template <class T>
+void lane_prefix(const T* x, const T* u, index_t base, index_t st, index_t n, std::vector<T>& a, std::vector<T>& p) {
+  a.assign(std::size_t(n) + 1, T(0));
+  p.assign(std::size_t(n) + 1, T(1));
+  for (index_t k = 0; k < n; ++k) {
+    const T xk = x[base + k * st];
+    a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + u[base + k * st] * p[std::size_t(k)];
+    p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
+  }
+}
+
 // prod_others as a recorded op (the create_graph VJP of prod multiplies by it). Its VJP: for upstream u,
 // dx_k = sum_{i != k} u_i prod_{l != i, k} x_l = A_k S_k + P_k B_k, with P_k, S_k the products before and
 // after k and A_{k+1} = A_k x_k + u_k P_k, B_{k-1} = B_k x_k + u_k S_k (again no division).
@@ -98,13 +112,7 @@ Var<T, S, Dev> prod_others(const Var<T, S, Dev>& x) {
         const T* up = u.data();
         std::vector<T> a, p;
         for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
-          a.assign(std::size_t(n), T(0));
-          p.assign(std::size_t(n), T(1));
-          for (index_t k = 0; k + 1 < n; ++k) {
-            const T xk = xp[base + k * st];
-            a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + up[base + k * st] * p[std::size_t(k)];
-            p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
-          }
+          lane_prefix(xp, up, base, st, n, a, p);
           T b(0), q(1);  // B_k and S_k, from the end of the lane
           for (index_t k = n; k-- > 0;) {
             out[base + k * st] += a[std::size_t(k)] * q + p[std::size_t(k)] * b;
