@@ -73,6 +73,51 @@ constexpr conv2d_geom conv2d_geom_of() {
           Opt.dilation};
 }
 
+// The wide forward with the output channels in the lanes (channel_packets(Og) = np > 0): per sample and
+// group, wide_tile_t over the output pixels into yt [pixel][channel], then transposed into y with the bias.
+template <class T>
+[[gnu::noinline]] void wide_forward_t(const conv2d_geom& geom, const wide_geom& geo, const index_t* koff, int np,
+                                      const T* x, index_t N, const T* w, const T* bias, T* y) {
+  using Tl = conv_tiles<T>;
+  const index_t C = geom.C, H = geom.H, W = geom.W, O = geom.O, Cg = geom.Cg, G = geom.G, Og = geom.Og, K = geom.K;
+  const index_t Wo = geom.Wo, HW = geom.Ho * geom.Wo, Wv = Tl::Wv;
+  const index_t QT = np == 2 ? Tl::template rows_t<2> : Tl::template rows_t<1>, HWp = round_up(HW, QT);
+  // wt[g][k][o]: the weights with the channels contiguous; qoff: the output pixels on the wide grid (the
+  // last tile repeats the last pixel).
+  T* wt = conv_scratch<T, 5>(G * K * Og);
+  for (index_t g = 0; g < G; ++g)
+    for (index_t k = 0; k < K; ++k)
+      for (index_t o = 0; o < Og; ++o) wt[(g * K + k) * Og + o] = w[(g * Og + o) * K + k];
+  index_t* qoff = conv_scratch<index_t, 6>(HWp);
+  for (index_t p = 0; p < HWp; ++p) {
+    const index_t pp = std::min(p, HW - 1);
+    qoff[p] = pp / Wo * geo.Wp + pp % Wo;
+  }
+  for_chunks(N, chunk_count(N), [&](index_t, index_t n0, index_t n1) {
+    T* xp = conv_scratch<T, 0>(C * geo.Lp);
+    T* yt = conv_scratch<T, 1>(HWp * Og);
+    for (index_t n = n0; n < n1; ++n) {
+      pad_planes(x + n * C * H * W, C, geo, xp);
+      for (index_t g = 0; g < G; ++g) {
+        const T* xg = xp + g * Cg * geo.Lp;
+        const T* wg = wt + g * K * Og;
+        for (index_t o0 = 0; o0 < Og; o0 += np * Wv)
+          for (index_t p0 = 0; p0 < HWp; p0 += QT) {
+            if (np == 2)
+              wide_tile_t<T, 2>(xg, qoff + p0, koff, K, wg + o0, Og, yt + p0 * Og + o0);
+            else
+              wide_tile_t<T, 1>(xg, qoff + p0, koff, K, wg + o0, Og, yt + p0 * Og + o0);
+          }
+        for (index_t o = 0; o < Og; ++o) {
+          T* dst = y + (n * O + g * Og + o) * HW;
+          const T b = bias ? bias[g * Og + o] : T(0);
+          for (index_t p = 0; p < HW; ++p) dst[p] = yt[p * Og + o] + b;
+        }
+      }
+    }
+  });
+}
+
 // y[N, O, Ho, Wo] = conv2d(x, w) + bias (bias may be null).
 template <class T, bool Direct>
 [[gnu::noinline]] void conv2d_forward_kernel(const conv2d_geom& geom, const T* x, index_t N, const T* w, const T* bias,
@@ -84,15 +129,19 @@ template <class T, bool Direct>
   if constexpr (Direct) {
     using Tl = conv_tiles<T>;
     constexpr index_t OT = Tl::OT;
-    const index_t nt = (Og + OT - 1) / OT;
     const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Tl::VQ * Tl::Wv);
-    const std::vector<index_t> koff = wide_offsets(Cg, geo);
-    std::vector<T> wpk(std::size_t(G * nt * K * OT), T(0));
+    const index_t* koff = wide_offsets(Cg, geo, K);
+    if (const int np = channel_packets<T>(Og); np != 0) {
+      wide_forward_t(geom, geo, koff, np, x, N, w, bias, y);
+      return;
+    }
+    const index_t nt = (Og + OT - 1) / OT;
+    T* wpk = conv_scratch_zero<T, 6>(G * nt * K * OT);
     for (index_t g = 0; g < G; ++g)
       for (index_t t = 0; t < nt; ++t)
         for (index_t k = 0; k < K; ++k)
           for (index_t o = 0; o < OT && t * OT + o < Og; ++o)
-            wpk[std::size_t(((g * nt + t) * K + k) * OT + o)] = w[(g * Og + t * OT + o) * K + k];
+            wpk[((g * nt + t) * K + k) * OT + o] = w[(g * Og + t * OT + o) * K + k];
     const index_t Qb = geo.Qb, Wp = geo.Wp;
     for_chunks(N, chunk_count(N), [&](index_t, index_t n0, index_t n1) {
       T* xp = conv_scratch<T, 0>(C * geo.Lp);
@@ -101,7 +150,7 @@ template <class T, bool Direct>
         pad_planes(x + n * C * H * W, C, geo, xp);
         for (index_t g = 0; g < G; ++g) {
           for (index_t t = 0; t < nt; ++t)
-            wide_tile(xp + g * Cg * geo.Lp, koff.data(), K, wpk.data() + (g * nt + t) * K * OT, yw + t * OT * Qb, Qb);
+            wide_tile(xp + g * Cg * geo.Lp, koff, K, wpk + (g * nt + t) * K * OT, yw + t * OT * Qb, Qb);
           for (index_t o = 0; o < Og; ++o) {
             T* dst = y + (n * O + g * Og + o) * Ho * Wo;
             const T* src = yw + o * Qb;
@@ -147,14 +196,6 @@ template <class T, bool Direct>
   if (gb) std::fill(gb, gb + O, T(0));
   if (gx && (!direct || N == 0)) std::fill(gx, gx + N * C * H * W, T(0));
   if (N == 0) return;
-  if (gb)  // a plain sum over the batch and the pixels
-    for (index_t n = 0; n < N; ++n)
-      for (index_t o = 0; o < O; ++o) {
-        const T* p = gy + (n * O + o) * Ho * Wo;
-        T s(0);
-        for (index_t i = 0; i < Ho * Wo; ++i) s += p[i];
-        gb[o] += s;
-      }
   if constexpr (Direct) {
     using Tl = conv_tiles<T>;
     using B = typename Tl::B;
@@ -163,53 +204,88 @@ template <class T, bool Direct>
     const index_t Qb = geo.Qb, Wp = geo.Wp;
     // grad_weight: taps padded to GT (offset 0: a valid read, result dropped), rows to GO (zero rows).
     const index_t Kp = (K + GT - 1) / GT * GT, Op = (Og + GO - 1) / GO * GO;
-    std::vector<index_t> koff = wide_offsets(Cg, geo);
-    koff.resize(std::size_t(Kp), 0);
+    // With Og a multiple of the packet width, grad_weight keeps the channels in the lanes (wide_gwt_tile,
+    // NP packets of them), from grad_out transposed to [pixel][channel] (gyt), else wide_gw_tile.
+    const int np = channel_packets<T>(Og);
+    const index_t TTx = np == 2 ? Tl::template rows_t<2> : Tl::template rows_t<1>;
+    const index_t Kt = round_up(K, TTx), HW = Ho * Wo;
+    const index_t* koff = wide_offsets(Cg, geo, std::max(Kp, Kt));
+    const bool wide_gy = np == 0 || gx;  // grad_out rows on the wide grid (gyw)
     // grad_input: the adjoint of the forward product, scattered into wide padded planes (OT at a time).
     const index_t ntx = (Cg + OT - 1) / OT, KK = KH * KW;
-    std::vector<T> wpt;
+    T* wpt = nullptr;
     if (gx) {
-      wpt.assign(std::size_t(G * ntx * KK * Og * OT), T(0));
+      wpt = conv_scratch_zero<T, 6>(G * ntx * KK * Og * OT);
       for (index_t g = 0; g < G; ++g)
         for (index_t t = 0; t < ntx; ++t)
           for (index_t kk = 0; kk < KK; ++kk)
             for (index_t o = 0; o < Og; ++o)
               for (index_t c = 0; c < OT && t * OT + c < Cg; ++c)
-                wpt[std::size_t((((g * ntx + t) * KK + kk) * Og + o) * OT + c)] =
-                    w[((g * Og + o) * Cg + t * OT + c) * KK + kk];
+                wpt[(((g * ntx + t) * KK + kk) * Og + o) * OT + c] = w[((g * Og + o) * Cg + t * OT + c) * KK + kk];
     }
+    // Samples go through in blocks of nb (their padded planes and grad_out rows in about 128 KiB), so
+    // that each grad_weight tile accumulates over a whole block before it touches memory.
+    const index_t per_sample = C * geo.Lp + (wide_gy ? Op * Qb : 0) + (np ? HW * Og : 0);
+    const index_t nb = std::clamp<index_t>(index_t(128 * 1024 / sizeof(T)) / per_sample, 1, 8);
     const index_t nch = chunk_count(N);
-    const index_t gwv_size = G * Op * Kp * Wv;
-    std::vector<T, xsimd::aligned_allocator<T, 64>> gwv(std::size_t(nch * gwv_size), T(0));
+    const index_t gwv_size = np ? G * Kt * Og : G * Op * Kp * Wv;
+    T* gwv = conv_scratch_zero<T, 7>(nch * gwv_size);
+    T* gbp = conv_scratch_zero<T, 8>(nch * O);  // per-chunk bias sums: deterministic per thread count
     for_chunks(N, nch, [&](index_t ch, index_t n0, index_t n1) {
-      T* xp = conv_scratch<T, 0>(C * geo.Lp);
-      T* gyw = conv_scratch<T, 1>(Op * Qb);
-      T* acc = gwv.data() + ch * gwv_size;
+      T* xp = conv_scratch<T, 0>(nb * C * geo.Lp);
+      T* gyw = wide_gy ? conv_scratch<T, 1>(nb * Op * Qb) : nullptr;
+      T* gyt = np ? conv_scratch<T, 4>(nb * HW * Og) : nullptr;
+      T* acc = gwv + ch * gwv_size;
       // Zeroed once per chunk: the copies below write the same positions every time, so the padding
       // columns and the rows past Og stay zero.
-      std::fill(gyw, gyw + Op * Qb, T(0));
-      for (index_t n = n0; n < n1; ++n) {
-        pad_planes(x + n * C * H * W, C, geo, xp);
+      if (wide_gy) std::fill(gyw, gyw + nb * Op * Qb, T(0));
+      for (index_t b0 = n0; b0 < n1; b0 += nb) {
+        const index_t m = std::min(nb, n1 - b0);
+        for (index_t s = 0; s < m; ++s) pad_planes(x + (b0 + s) * C * H * W, C, geo, xp + s * C * geo.Lp);
         for (index_t g = 0; g < G; ++g) {
-          for (index_t o = 0; o < Og; ++o) {
-            const T* src = gy + (n * O + g * Og + o) * Ho * Wo;
-            for (index_t h = 0; h < Ho; ++h)
-              std::memcpy(gyw + o * Qb + h * Wp, src + h * Wo, std::size_t(Wo) * sizeof(T));
+          for (index_t s = 0; s < m; ++s)
+            for (index_t o = 0; o < Og; ++o) {
+              const T* src = gy + ((b0 + s) * O + g * Og + o) * Ho * Wo;
+              if (gb) gbp[ch * O + g * Og + o] += sum_row(src, HW);
+              if (wide_gy) {
+                T* dst = gyw + (s * Op + o) * Qb;
+                for (index_t h = 0; h < Ho; ++h) std::memcpy(dst + h * Wp, src + h * Wo, std::size_t(Wo) * sizeof(T));
+              }
+              if (np) {
+                T* dst = gyt + s * HW * Og + o;
+                for (index_t i = 0; i < HW; ++i) dst[i * Og] = src[i];
+              }
+            }
+          const T* xg = xp + g * Cg * geo.Lp;
+          if (np) {
+            T* accg = acc + g * Kt * Og;
+            for (index_t o0 = 0; o0 < Og; o0 += np * Wv)
+              for (index_t k0 = 0; k0 < Kt; k0 += TTx) {
+                if (np == 2)
+                  wide_gwt_tile<T, 2>(gyt + o0, Og, HW * Og, xg, C * geo.Lp, m, koff + k0, Ho, Wo, Wp,
+                                      accg + k0 * Og + o0);
+                else
+                  wide_gwt_tile<T, 1>(gyt + o0, Og, HW * Og, xg, C * geo.Lp, m, koff + k0, Ho, Wo, Wp,
+                                      accg + k0 * Og + o0);
+              }
+          } else {
+            T* accg = acc + g * Op * Kp * Wv;
+            for (index_t o0 = 0; o0 < Op; o0 += GO)
+              for (index_t k0 = 0; k0 < Kp; k0 += GT)
+                wide_gw_tile(gyw + o0 * Qb, Qb, Op * Qb, xg, C * geo.Lp, m, koff + k0, accg + (o0 * Kp + k0) * Wv, Kp);
           }
-          T* accg = acc + g * Op * Kp * Wv;
-          for (index_t o0 = 0; o0 < Op; o0 += GO)
-            for (index_t k0 = 0; k0 < Kp; k0 += GT)
-              wide_gw_tile(gyw + o0 * Qb, Qb, xp + g * Cg * geo.Lp, koff.data() + k0, accg + (o0 * Kp + k0) * Wv, Kp);
-          if (gx) {
+          if (!gx) continue;
+          for (index_t s = 0; s < m; ++s) {
+            const T* gys = gyw + s * Op * Qb;
             T* gxp = conv_scratch<T, 3>(ntx * OT * geo.Lp);
             std::fill(gxp, gxp + ntx * OT * geo.Lp, T(0));
             for (index_t t = 0; t < ntx; ++t)
               for (index_t kh = 0; kh < KH; ++kh)
                 for (index_t kw = 0; kw < KW; ++kw)
-                  wide_scatter_tile(gyw, Og, Qb, wpt.data() + (((g * ntx + t) * KK + kh * KW + kw) * Og) * OT,
+                  wide_scatter_tile(gys, Og, Qb, wpt + (((g * ntx + t) * KK + kh * KW + kw) * Og) * OT,
                                     gxp + t * OT * geo.Lp + kh * D * Wp + kw * D, geo.Lp);
             for (index_t c = 0; c < Cg; ++c) {
-              T* dst = gx + (n * C + g * Cg + c) * H * W;
+              T* dst = gx + ((b0 + s) * C + g * Cg + c) * H * W;
               const T* src = gxp + c * geo.Lp + P * Wp + P;
               for (index_t h = 0; h < H; ++h)
                 for (index_t v = 0; v < W; ++v) dst[h * W + v] = src[h * Wp + v];
@@ -218,17 +294,32 @@ template <class T, bool Direct>
         }
       }
     });
-    // gw[o][k] = sum over chunks and lanes.
-    for (index_t g = 0; g < G; ++g)
-      for (index_t o = 0; o < Og; ++o)
-        for (index_t k = 0; k < K; ++k) {
-          B s(T(0));
-          for (index_t ch = 0; ch < nch; ++ch)
-            s += B::load_aligned(gwv.data() + ch * gwv_size + ((g * Op + o) * Kp + k) * Wv);
-          gw[(g * Og + o) * K + k] = xsimd::hadd(s);
-        }
+    if (gb)
+      for (index_t ch = 0; ch < nch; ++ch)
+        for (index_t o = 0; o < O; ++o) gb[o] += gbp[ch * O + o];
+    // gw[o][k] = sum over chunks (and lanes, for wide_gw_tile).
+    if (np)
+      for (index_t g = 0; g < G; ++g)
+        for (index_t o = 0; o < Og; ++o)
+          for (index_t k = 0; k < K; ++k) {
+            T s(0);
+            for (index_t ch = 0; ch < nch; ++ch) s += gwv[ch * gwv_size + (g * Kt + k) * Og + o];
+            gw[(g * Og + o) * K + k] = s;
+          }
+    else
+      for (index_t g = 0; g < G; ++g)
+        for (index_t o = 0; o < Og; ++o)
+          for (index_t k = 0; k < K; ++k) {
+            B s(T(0));
+            for (index_t ch = 0; ch < nch; ++ch)
+              s += B::load_aligned(gwv + ch * gwv_size + ((g * Op + o) * Kp + k) * Wv);
+            gw[(g * Og + o) * K + k] = xsimd::hadd(s);
+          }
   } else {
     // im2col + gemm: grad_weight and grad_input.
+    if (gb)
+      for (index_t n = 0; n < N; ++n)
+        for (index_t o = 0; o < O; ++o) gb[o] += sum_row(gy + (n * O + o) * Ho * Wo, Ho * Wo);
     T* col = conv_scratch<T, 2>(K * Ho * Wo);
     for (index_t n = 0; n < N; ++n)
       for (index_t g = 0; g < G; ++g) {
@@ -292,7 +383,7 @@ Conv2dGrads<T, SX, SW> conv2d_backward(const Tensor<T, SY>& grad_out, const Tens
                 "ctorch: conv2d_backward: grad_out does not have conv2d's output shape (compare the grad_out shape "
                 "SY with conv2d_check's out_shape in this instantiation)");
   const index_t N = x.size(0);
-  detail::check_batch("conv2d_backward", grad_out.size(0), N, shape_string(grad_out.sizes()), shape_string(x.sizes()));
+  detail::check_batch("conv2d_backward", grad_out, x);
   Conv2dGrads<T, SX, SW> r{std::nullopt, Tensor<T, SW>(), Tensor<T, Shape<Ck::O>>()};
   if (input_grad) r.grad_input.emplace(detail::make_nchw<T, SX>(N, Ck::C, Ck::H, Ck::W, "conv2d_backward"));
   detail::conv2d_backward_into<Opt, Path, T, SX, SW>(grad_out.data(), x.data(), N, w.data(),

@@ -262,8 +262,7 @@ Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<st
                 "ctorch: max_pool2d_backward: only the batch dim may be Dyn");
   constexpr index_t Ho = SY::static_extents[2], Wo = SY::static_extents[3];
   const index_t N = grad_out.size(0);
-  detail::check_batch("max_pool2d_backward", indices.size(0), N, shape_string(indices.sizes()),
-                      shape_string(grad_out.sizes()));
+  detail::check_batch("max_pool2d_backward", indices, grad_out);
   auto gx = detail::make_nchw<T, SX>(N, C, H, W, "max_pool2d_backward", true);
   const T* g = grad_out.data();
   const std::int64_t* id = indices.data();
