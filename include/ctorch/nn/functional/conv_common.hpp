@@ -9,9 +9,14 @@
 //    Wp = W + 2P (plus zero tail), so output pixel (h, w) of tap (kh, kw) reads input q + kh*D*Wp + kw*D
 //    with q = h*Wp + w. The output is computed on the wide grid q in [0, Ho*Wp) (the Wp - Wo extra
 //    columns per row are discarded), so every load is a contiguous xsimd packet: an OT x VQ register tile
-//    (OT output channels, VQ packets of q) accumulates over the taps k = (c, kh, kw). grad_input is the
-//    same kernel run on the padded grad_out with the flipped, channel-swapped weights; grad_weight is an
-//    OT x TT tile (OT output channels, TT taps) reduced over q, kept in packets until the end.
+//    (OT output channels, VQ packets of q) accumulates over the taps k = (c, kh, kw). grad_input is its
+//    adjoint (wide_scatter_tile: OT input planes accumulate each tap's product into their wide padded
+//    planes); grad_weight is a GO x GT tile (GO output channels, GT taps) reduced over q and over a block
+//    of samples, kept in packets until the end.
+//  - where a group's output channels fill whole packets (Og a multiple of Wv, e.g. LeNet's conv2 with 16),
+//    the forward and grad_weight put the channels in the lanes instead (wide_tile_t, wide_gwt_tile): input
+//    values are broadcast from the padded planes at the output pixels only, so the Wp - Wo discarded
+//    columns of the wide grid cost nothing (LeNet's conv2: 100 pixels instead of 144 wide positions).
 //  - the general path (any stride): im2col into a [Cg*KH*KW, Ho*Wo] matrix, ctorch::linalg::gemm, and
 //    col2im for grad_input.
 #pragma once
