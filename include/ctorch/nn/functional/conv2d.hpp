@@ -81,7 +81,7 @@ template <class T>
   using Tl = conv_tiles<T>;
   const index_t C = geom.C, H = geom.H, W = geom.W, O = geom.O, Cg = geom.Cg, G = geom.G, Og = geom.Og, K = geom.K;
   const index_t Wo = geom.Wo, HW = geom.Ho * geom.Wo, Wv = Tl::Wv;
-  const index_t QT = np == 2 ? Tl::template rows_t<2> : Tl::template rows_t<1>, HWp = round_up(HW, QT);
+  const index_t QT = Tl::rows_of(np), HWp = round_up(HW, QT);
   // wt[g][k][o]: the weights with the channels contiguous; qoff: the output pixels on the wide grid (the
   // last tile repeats the last pixel).
   T* wt = conv_scratch<T, 5>(G * K * Og);
@@ -207,7 +207,7 @@ template <class T, bool Direct>
     // With Og a multiple of the packet width, grad_weight keeps the channels in the lanes (wide_gwt_tile,
     // NP packets of them), from grad_out transposed to [pixel][channel] (gyt), else wide_gw_tile.
     const int np = channel_packets<T>(Og);
-    const index_t TTx = np == 2 ? Tl::template rows_t<2> : Tl::template rows_t<1>;
+    const index_t TTx = Tl::rows_of(np);
     const index_t Kt = round_up(K, TTx), HW = Ho * Wo;
     const index_t* koff = wide_offsets(Cg, geo, std::max(Kp, Kt));
     const bool wide_gy = np == 0 || gx;  // grad_out rows on the wide grid (gyw)

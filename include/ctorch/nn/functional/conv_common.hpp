@@ -182,8 +182,11 @@ struct conv_tiles {
 #endif
   // The kernels with the output channels in the lanes (wide_tile_t, wide_gwt_tile): NP packets of channels
   // x rows (pixels or taps): 12 or 8 accumulators, and one pointer per row in a general register.
+  static constexpr int rows_of(int np) {
+    return np == 2 ? 6 : 8;
+  }
   template <int NP>
-  static constexpr int rows_t = NP == 2 ? 6 : 8;
+  static constexpr int rows_t = rows_of(NP);
 };
 
 inline constexpr index_t round_up(index_t a, index_t b) {
@@ -272,6 +275,17 @@ template <class T>
   }
 }
 
+// The rank-1 step of the channels-in-lanes kernels: acc[r][p] += broadcast(rows[r][at]) * v[p].
+template <int R, int NP, class B, class T>
+CTORCH_ALWAYS_INLINE void broadcast_fma(B (&acc)[R][NP], const T* const (&rows)[R], index_t at, const B (&v)[NP]) {
+  CTORCH_UNROLL
+  for (int r = 0; r < R; ++r) {
+    const B xb(rows[r][at]);
+    CTORCH_UNROLL
+    for (int p = 0; p < NP; ++p) acc[r][p] = ctorch::detail::packet_fma(xb, v[p], acc[r][p]);
+  }
+}
+
 // The product with the output channels in the lanes, for groups whose Og is a multiple of Wv: yt[i][o] =
 // sum_k xp[qoff[i] + koff[k]] * wt[k][o] for QT output pixels i (their offsets qoff on the wide grid) and NP
 // packets of channels. Per tap: NP packet loads and QT broadcasts for NP*QT fmas, over the Ho*Wo output
@@ -296,12 +310,7 @@ template <class T, int NP>
     B wv[NP];
     CTORCH_UNROLL
     for (int p = 0; p < NP; ++p) wv[p] = B::load_aligned(wt + k * Og + p * Wv);
-    CTORCH_UNROLL
-    for (int i = 0; i < QT; ++i) {
-      const B xb(xq[i][off]);
-      CTORCH_UNROLL
-      for (int p = 0; p < NP; ++p) acc[i][p] = ctorch::detail::packet_fma(xb, wv[p], acc[i][p]);
-    }
+    broadcast_fma(acc, xq, off, wv);
   }
   CTORCH_UNROLL
   for (int i = 0; i < QT; ++i) CTORCH_UNROLL
@@ -387,12 +396,7 @@ template <class T, int NP>
         B gv[NP];
         CTORCH_UNROLL
         for (int p = 0; p < NP; ++p) gv[p] = B::load_aligned(g + p * Wv);
-        CTORCH_UNROLL
-        for (int t = 0; t < TT; ++t) {
-          const B xb(xt[t][w]);
-          CTORCH_UNROLL
-          for (int p = 0; p < NP; ++p) acc[t][p] = ctorch::detail::packet_fma(xb, gv[p], acc[t][p]);
-        }
+        broadcast_fma(acc, xt, w, gv);
       }
     }
   }
