@@ -64,68 +64,79 @@ void accumulate(const Var<T, S, D>& v, Tensor<T, S, D>&& contribution) {
 // No create_graph form: the node's propagate_graph refuses, naming the op.
 struct no_graph {};
 
+namespace detail {
+inline void retain_all(Node* const* n, std::size_t k) noexcept {
+  for (std::size_t i = 0; i < k; ++i) n[i]->retain();
+}
+inline void release_all(Node* const* n, std::size_t k) noexcept {
+  for (std::size_t i = 0; i < k; ++i) n[i]->release();
+}
+}  // namespace detail
+
+// The node of an op with a hand-written VJP: fn(grad_out, value, inputs...) and, under create_graph,
+// gfn(grad_out as a Var, inputs...). The inputs are kept as retained node pointers, not as a tuple of
+// Vars: a std::tuple instantiates a chain of small class templates per node type, and a model has a
+// node type per op and shape. The Var handles are made when the VJP runs.
 template <DType T, ShapeType S, Device D, class Fn, class GFn, class... In>
 class FnNode final : public VarNode<T, S, D> {
   static constexpr bool has_graph = !std::is_same_v<GFn, no_graph>;
+  static constexpr std::size_t K = sizeof...(In);
 
  public:
   FnNode(const char* name, Tensor<T, S, D> v, Fn fn, GFn gfn, const In&... in)
-      : VarNode<T, S, D>(std::move(v)), name_(name), inputs_(std::in_place, in...), fn_(std::move(fn)) {
+      : VarNode<T, S, D>(std::move(v)), name_(name), fn_(std::move(fn)) {
     this->requires_grad = true;
     this->is_leaf = false;
-    versions_ = {in.version()...};
-    input_nodes_ = {static_cast<Node*>(in.node())...};
-    this->set_inputs(input_nodes_.data(), sizeof...(In));
     if constexpr (has_graph)
       gfn_.emplace(std::move(gfn));
     else
       (void)gfn;
+    versions_ = {in.version()...};
+    input_nodes_ = {static_cast<Node*>(in.node())...};
+    detail::retain_all(input_nodes_.data(), K);  // last: nothing after it throws
+    this->set_inputs(input_nodes_.data(), K);
   }
   void destroy() noexcept override { this->~FnNode(); }
   const char* name() const noexcept override { return name_; }
   void propagate() override {
     check_versions();
-    std::apply([&](const In&... in) { (*fn_)(std::as_const(*this->incoming), std::as_const(this->value), in...); },
-               *inputs_);
+    call(*fn_, std::as_const(*this->incoming), std::as_const(this->value));
   }
   // gfn(G, inputs...) with G the arriving gradient as a Var; it calls accumulate_graph per input.
   void propagate_graph() override {
     if constexpr (has_graph) {
       check_versions();
       const Var<T, S, D> g(this->gin);
-      std::apply([&](const In&... in) { (*gfn_)(g, in...); }, *inputs_);
+      call(*gfn_, g);
     } else {
       VarNode<T, S, D>::propagate_graph();
     }
   }
   void release_saved() noexcept override {
+    if (fn_) detail::release_all(input_nodes_.data(), K);
     this->clear_inputs();
-    inputs_.reset();
     fn_.reset();
     if constexpr (has_graph) gfn_.reset();
   }
 
  private:
-  void check_versions() const {
-    std::size_t k = 0;
-    std::apply(
-        [&](const In&... in) {
-          (
-              [&] {
-                if (in.version() != versions_[k])
-                  throw autograd_error(detail::version_message(in.version(), versions_[k]));
-                ++k;
-              }(),
-              ...);
-        },
-        *inputs_);
+  ~FnNode() {
+    if (fn_) detail::release_all(input_nodes_.data(), K);
+  }
+  void check_versions() const { detail::check_versions(input_nodes_.data(), versions_.data(), K); }
+  // f(pre..., inputs as Var handles...). requires: the inputs not released (release_saved).
+  template <class F, class... Pre>
+  void call(F& f, const Pre&... pre) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      f(pre..., In(static_cast<typename In::node_type*>(input_nodes_[I]))...);
+    }
+    (std::index_sequence_for<In...>{});
   }
   const char* name_;
-  std::optional<std::tuple<In...>> inputs_;
-  std::optional<Fn> fn_;
-  [[no_unique_address]] std::conditional_t<has_graph, std::optional<GFn>, no_graph> gfn_{};
-  std::array<std::uint32_t, sizeof...(In)> versions_{};
-  std::array<Node*, sizeof...(In)> input_nodes_{};  // kept alive by inputs_
+  maybe<Fn> fn_;  // empty after release_saved, with the inputs released
+  [[no_unique_address]] std::conditional_t<has_graph, maybe<GFn>, no_graph> gfn_{};
+  std::array<std::uint32_t, K> versions_{};
+  std::array<Node*, K> input_nodes_{};  // retained while fn_ holds a value
 };
 
 // ensures: a Var holding `value`; when grad mode is on and an input requires grad, it records a node

@@ -355,6 +355,12 @@ inline std::string version_message(std::uint32_t now, std::uint32_t saved) {
          "inplace operation: it is at version " +
          std::to_string(now) + "; expected version " + std::to_string(saved) + " instead.";
 }
+// Throws when an input was changed in place since the node saved it (versions[k] is input k's version
+// then). One function for every node type.
+inline void check_versions(const Node* const* inputs, const std::uint32_t* versions, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k)
+    if (inputs[k]->version != versions[k]) throw autograd_error(version_message(inputs[k]->version, versions[k]));
+}
 }  // namespace detail
 
 template <DType T, ShapeType S, Device D, class E>
@@ -376,7 +382,7 @@ class FusedNode final : public VarNode<T, S, D> {
   void destroy() noexcept override { this->~FusedNode(); }
   const char* name() const noexcept override { return E::op_type::name; }
   void propagate() override {
-    check_versions();
+    detail::check_versions(inputs_.data(), versions_.data(), N);
     if (this->incoming)
       fused::backward<T>(*expr_, this->value.sizes(), this->incoming->data());
     else  // one value for every element (VarNode::settle): not materialised, not read from memory
@@ -392,44 +398,32 @@ class FusedNode final : public VarNode<T, S, D> {
   }
 
  private:
-  void check_versions() const {
-    std::size_t p = 0;
-    detail::for_each_var(*expr_, [&](auto* n) {
-      if (n->version != versions_[p]) throw autograd_error(detail::version_message(n->version, versions_[p]));
-      ++p;
-    });
-  }
-  std::optional<E> expr_;
+  maybe<E> expr_;
   std::array<std::uint32_t, N> versions_{};
   std::array<Node*, N> inputs_{};  // the Var leaves' nodes, in expr_ (which keeps them alive)
 };
 
 }  // namespace ctorch::autograd
 
-namespace ctorch {
+namespace ctorch::autograd::detail {
 
-template <DType T, ShapeType S, Device D>
-template <Expression E>
-requires(!std::is_same_v<std::remove_cvref_t<E>, Var<T, S, D>> &&
-         !is_tensor_v<std::remove_cvref_t<E>>) Var<T, S, D>::Var(const E& e) {
-  tensor_type v(e);
-  if constexpr (autograd::detail::has_var<E>) {
+template <class T, class S, class D, class E>
+VarNode<T, S, D>* evaluate_node(const E& e) {
+  Tensor<T, S, D> v(e);
+  if constexpr (has_var<E>) {
     bool track = false;
-    if (is_grad_enabled()) autograd::detail::for_each_var(e, [&](autograd::Node* n) { track |= n->requires_grad; });
+    if (is_grad_enabled()) for_each_var(e, [&](Node* n) { track |= n->requires_grad; });
     if (track) {
       static_assert(std::is_same_v<typename E::value_type, T>,
                     "ctorch: Var: a tracked expression must have the Var's dtype (convert with cast<U>(...))");
-      using O = autograd::fused::owned<E>;
-      n_ = autograd::new_node<autograd::FusedNode<T, S, D, typename O::type>>(std::move(v), O::make(e));
-      n_->retain();
-      return;
+      using O = fused::owned<E>;
+      return new_node<FusedNode<T, S, D, typename O::type>>(std::move(v), O::make(e));
     }
   }
-  n_ = autograd::new_node<node_type>(std::move(v));
-  n_->retain();
+  return new_node<VarNode<T, S, D>>(std::move(v));
 }
 
-}  // namespace ctorch
+}  // namespace ctorch::autograd::detail
 
 // Record (function.hpp) and the create_graph pass (graph.hpp, included at its end when
 // CTORCH_CREATE_GRAPH is on) build on FusedNode.

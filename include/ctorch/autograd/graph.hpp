@@ -258,11 +258,7 @@ class OpNode final : public VarNode<T, detail::flat_shape, D> {
   }
 
  private:
-  void check_versions() const {
-    for (std::size_t k = 0; k < N; ++k)
-      if ((*in_)[k].version() != versions_[k])
-        throw autograd_error(detail::version_message((*in_)[k].version(), versions_[k]));
-  }
+  void check_versions() const { detail::check_versions(input_nodes_.data(), versions_.data(), N); }
   std::optional<std::array<V, N>> in_;
   std::array<Node*, N> input_nodes_{};  // kept alive by in_
   std::array<std::uint32_t, N> versions_{};
@@ -609,7 +605,7 @@ void FusedNode<T, S, D, E>::propagate_graph() {
   if constexpr (!std::is_floating_point_v<T>) {
     VarNode<T, S, D>::propagate_graph();
   } else {
-    check_versions();
+    detail::check_versions(inputs_.data(), versions_.data(), N);
     using VT = graph::Val<T, D>;
     VT::ext() = Dims<detail::flat_shape>(this->value.numel());
     const Dims<S> out = this->value.dims();

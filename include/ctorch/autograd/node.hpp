@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <functional>
 #include <new>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -20,6 +19,7 @@
 
 #include "../core/allocator.hpp"
 #include "../core/error.hpp"
+#include "../core/maybe.hpp"
 #include "../core/tensor.hpp"
 #include "grad_mode.hpp"
 
@@ -173,9 +173,9 @@ class VarNode : public Node {
   void destroy() noexcept override { this->~VarNode(); }
 
   tensor_type value;
-  std::optional<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
-  std::optional<tensor_type> incoming;  // the gradient summed so far in this backward pass
-  std::optional<tensor_type> captured;  // the result of autograd::grad() for this node
+  maybe<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
+  maybe<tensor_type> incoming;  // the gradient summed so far in this backward pass
+  maybe<tensor_type> captured;  // the result of autograd::grad() for this node
   std::vector<std::function<void(tensor_type&)>> hooks;
   // create_graph pass: the gradient summed so far, a node of the new graph (a Var's node, retained),
   // and the result of autograd::grad(..., {.create_graph = true}) for this node.
@@ -187,7 +187,7 @@ class VarNode : public Node {
 
   // The incoming gradient when it is one value for every element (see settle); never set together
   // with `incoming`.
-  std::optional<T> uniform_incoming;
+  maybe<T> uniform_incoming;
 
   // The buffer contributions are added into (zero-filled on first use).
   tensor_type& incoming_buffer() {

@@ -65,7 +65,15 @@ template <class E, class F>
 void for_each_var(const E& e, F&& f) {
   if constexpr (is_var_v<E>) f(e.node());
 }
+// The node of a Var built from expression e: a FusedNode when e reads a Var that requires grad and
+// grad mode is on, a leaf otherwise (fused.hpp).
+template <class T, class S, class D, class E>
+VarNode<T, S, D>* evaluate_node(const E& e);
 }  // namespace autograd::detail
+
+// An expression a Var<...> V can be built from by evaluation: not V itself, not a Tensor (those are leaves).
+template <class E, class V>
+concept VarSource = Expression<E> && !std::is_same_v<std::remove_cvref_t<E>, V> && !is_tensor_v<std::remove_cvref_t<E>>;
 
 // An expression whose value depends on at least one Var: operations on it are recorded.
 template <class E>
@@ -102,8 +110,10 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
 
   // Evaluates e in one fused pass. When e reads a Var that requires grad and grad mode is on, the
   // result records one node whose backward is the fused VJP of e.
-  template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var> && !is_tensor_v<std::remove_cvref_t<E>>) Var(const E& e);
+  template <VarSource<Var> E>
+  Var(const E& e) : n_(autograd::detail::evaluate_node<T, S, D>(e)) {
+    n_->retain();
+  }
 
   // Wraps a node (the result of an op); takes one reference.
   explicit Var(node_type* n) noexcept : n_(n) {

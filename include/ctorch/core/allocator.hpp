@@ -94,7 +94,9 @@ struct PoolReaper {
   return ::operator new (rounded, std::align_val_t{pool_alignment});
 }
 
-inline void* pool_allocate(std::size_t n) {
+// Out of line: every Tensor's constructor and destructor calls these, and inlined they were a large share
+// of a model's machine code (and compile time).
+[[gnu::noinline]] inline void* pool_allocate(std::size_t n) {
   std::size_t rounded;
   const int c = pool_class(n, rounded);
   PoolCache& pc = pool_cache();
@@ -107,7 +109,7 @@ inline void* pool_allocate(std::size_t n) {
   return p;
 }
 
-inline void pool_deallocate(void* p, std::size_t n) noexcept {
+[[gnu::noinline]] inline void pool_deallocate(void* p, std::size_t n) noexcept {
   if (!p) return;
   std::size_t rounded;
   const int c = pool_class(n, rounded);

@@ -15,6 +15,14 @@
 #define CTORCH_ALWAYS_INLINE inline
 #endif
 
+// Keeps a function out of line: parallel_for's chunk body is compiled once, in its thunk, instead of once
+// per call site (the serial path, the threaded path).
+#if defined(__GNUC__)
+#define CTORCH_NOINLINE __attribute__((noinline))
+#else
+#define CTORCH_NOINLINE
+#endif
+
 // Asks GCC to unroll the next loop fully (nvcc's front end does not know the GCC spelling).
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #define CTORCH_UNROLL _Pragma("GCC unroll 16")

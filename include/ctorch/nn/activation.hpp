@@ -56,7 +56,7 @@ struct Flatten : Stateless<Flatten> {
   template <class S>
   static constexpr bool accepts = S::rank >= 2;
   template <class S>
-  using output_shape = decltype(ctorch::flatten<1>(std::declval<TensorView<const float, S>>()))::shape_type;
+  using output_shape = typename decltype(ctorch::flatten<1>(std::declval<TensorView<const float, S>>()))::shape_type;
   template <class X>
   auto forward(const X& x) const {
     return ctorch::flatten<1>(autograd::as_var(x));

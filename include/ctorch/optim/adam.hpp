@@ -109,7 +109,7 @@ class Adam : public OptimizerBase<P...> {
 
  private:
   AdamOptions opt_;
-  std::tuple<std::optional<typename P::tensor_type>...> m_, v_, vmax_;
+  std::tuple<maybe<typename P::tensor_type>...> m_, v_, vmax_;
   std::array<std::uint64_t, sizeof...(P)> steps_{};
 };
 

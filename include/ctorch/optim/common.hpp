@@ -1,7 +1,6 @@
 // ctorch/optim/common.hpp: what SGD and Adam share: the parameters as a tuple of Var handles (static
 // shapes, so every state tensor is sized at compile time), zero_grad, and state_dict plumbing.
 #pragma once
-#include <optional>
 #include <string>
 #include <tuple>
 
@@ -15,7 +14,7 @@ namespace detail {
 using ctorch::detail::flat;
 
 template <class T>
-void put_state(nn::StateDict& sd, const std::string& key, const std::optional<T>& t) {
+void put_state(nn::StateDict& sd, const std::string& key, const maybe<T>& t) {
   if (!t) return;
   nn::StateTensor s;
   const auto sz = t->sizes();
@@ -24,7 +23,7 @@ void put_state(nn::StateDict& sd, const std::string& key, const std::optional<T>
   sd.emplace(key, std::move(s));
 }
 template <class T>
-void get_state(const nn::StateDict& sd, const std::string& key, std::optional<T>& t, const T& like) {
+void get_state(const nn::StateDict& sd, const std::string& key, maybe<T>& t, const T& like) {
   auto it = sd.find(key);
   if (it == sd.end()) {
     t.reset();

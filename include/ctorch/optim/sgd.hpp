@@ -86,7 +86,7 @@ class SGD : public OptimizerBase<P...> {
 
  private:
   SGDOptions opt_;
-  std::tuple<std::optional<typename P::tensor_type>...> bufs_;
+  std::tuple<maybe<typename P::tensor_type>...> bufs_;
 };
 
 template <class... P>

@@ -18,9 +18,9 @@
 //   auto y = conv2d_forward<Conv2dOptions{.padding = 2}>(x, w, b);          // Tensor<float, Shape<Dyn, 6, 28, 28>>
 //   auto g = conv2d_backward<Conv2dOptions{.padding = 2}>(gy, x, w, false);  // g.grad_weight, g.grad_bias
 #pragma once
-#include <optional>
 #include <type_traits>
 
+#include "../../core/maybe.hpp"
 #include "conv_common.hpp"
 
 namespace ctorch::nn::functional {
@@ -28,7 +28,7 @@ namespace ctorch::nn::functional {
 // The gradients of conv2d: grad_input is empty when conv2d_backward was asked not to compute it.
 template <class T, class SX, class SW>
 struct Conv2dGrads {
-  std::optional<Tensor<T, SX>> grad_input;
+  maybe<Tensor<T, SX>> grad_input;
   Tensor<T, SW> grad_weight;
   Tensor<T, Shape<SW::static_extents[0]>> grad_bias;
 };
@@ -384,7 +384,7 @@ Conv2dGrads<T, SX, SW> conv2d_backward(const Tensor<T, SY>& grad_out, const Tens
                 "SY with conv2d_check's out_shape in this instantiation)");
   const index_t N = x.size(0);
   detail::check_batch("conv2d_backward", grad_out, x);
-  Conv2dGrads<T, SX, SW> r{std::nullopt, Tensor<T, SW>(), Tensor<T, Shape<Ck::O>>()};
+  Conv2dGrads<T, SX, SW> r{{}, Tensor<T, SW>(), Tensor<T, Shape<Ck::O>>()};
   if (input_grad) r.grad_input.emplace(detail::make_nchw<T, SX>(N, Ck::C, Ck::H, Ck::W, "conv2d_backward"));
   detail::conv2d_backward_into<Opt, Path, T, SX, SW>(grad_out.data(), x.data(), N, w.data(),
                                                      input_grad ? r.grad_input->data() : nullptr, r.grad_weight.data(),
