@@ -89,7 +89,7 @@ class Node {
                          (n ? n : "this node") + " yet");
   }
   virtual bool has_incoming_graph() const noexcept = 0;
-  virtual bool has_hooks() const noexcept = 0;
+  bool has_hooks() const noexcept { return !hooks.empty(); }
   virtual void finish_graph(const BackwardMode& mode) = 0;
   // Drops saved values and input edges (backward without retain_graph).
   virtual void release_saved() noexcept {}
@@ -107,6 +107,11 @@ class Node {
   // to the inputs (releasing the saved values unless mode.retain_graph), and finish. One virtual call per
   // node instead of one per step.
   virtual void backward_step(const BackwardMode& mode) = 0;
+
+  // Tensor hooks (Var::register_hook), each called with the address of the arriving gradient (the
+  // node's tensor type). Kept here, type-erased, rather than as a vector of std::function over the
+  // tensor type in VarNode: that vector instantiated about 50 functions per shape.
+  std::vector<std::function<void(void*)>> hooks;
 
   bool requires_grad = false;
   bool is_leaf = true;
@@ -176,7 +181,6 @@ class VarNode : public Node {
   maybe<tensor_type> grad;      // .grad: leaves, and non-leaves that retain_grad()
   maybe<tensor_type> incoming;  // the gradient summed so far in this backward pass
   maybe<tensor_type> captured;  // the result of autograd::grad() for this node
-  std::vector<std::function<void(tensor_type&)>> hooks;
   // create_graph pass: the gradient summed so far, a node of the new graph (a Var's node, retained),
   // and the result of autograd::grad(..., {.create_graph = true}) for this node.
   VarNode* gin = nullptr;
@@ -208,7 +212,7 @@ class VarNode : public Node {
   }
   void prepare_incoming() override {
     if (uniform_incoming && (is_leaf || !reads_uniform || !hooks.empty())) settle_uniform();
-    for (auto& h : hooks) h(*incoming);
+    for (auto& h : hooks) h(&*incoming);
   }
   void finish(const BackwardMode& mode) override {
     if (captures) {
@@ -244,9 +248,6 @@ class VarNode : public Node {
 
   bool has_incoming_graph() const noexcept override {
     return gin != nullptr;
-  }
-  bool has_hooks() const noexcept override {
-    return !hooks.empty();
   }
 #if CTORCH_CREATE_GRAPH
   // As finish, with the gradient a Var: captured nodes keep it (with its graph); a .grad (a Tensor)

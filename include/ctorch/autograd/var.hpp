@@ -211,7 +211,8 @@ class Var : public expr_base, public VarMethods<Var<T, S, D>> {
   void register_hook(F hook) {
     if (!n_->requires_grad)
       throw autograd_error("ctorch: register_hook: cannot register a hook on a Var that doesn't require gradient");
-    n_->hooks.emplace_back([h = std::move(hook)](tensor_type& g) {
+    n_->hooks.emplace_back([h = std::move(hook)](void* gp) {
+      tensor_type& g = *static_cast<tensor_type*>(gp);
       if constexpr (std::is_void_v<std::invoke_result_t<F&, const tensor_type&>>) {
         h(std::as_const(g));
       } else {

@@ -42,9 +42,9 @@ class Adam : public OptimizerBase<P...> {
       auto* gp = p.grad_ptr();
       if (!gp) return;
       auto& w = p.data_();
-      auto& m = std::get<k>(m_);
-      auto& v = std::get<k>(v_);
-      auto& vmax = std::get<k>(vmax_);
+      auto& m = ctorch::detail::get<k>(m_);
+      auto& v = ctorch::detail::get<k>(v_);
+      auto& vmax = ctorch::detail::get<k>(vmax_);
       const double t = double(++steps_[k]);
       if (!m) {
         m.emplace(w.dims());
@@ -88,9 +88,9 @@ class Adam : public OptimizerBase<P...> {
     this->for_each([&](auto i, auto&) {
       constexpr std::size_t k = decltype(i)::value;
       const std::string pre = "state." + std::to_string(k) + ".";
-      detail::put_state(sd, pre + "exp_avg", std::get<k>(m_));
-      detail::put_state(sd, pre + "exp_avg_sq", std::get<k>(v_));
-      detail::put_state(sd, pre + "max_exp_avg_sq", std::get<k>(vmax_));
+      detail::put_state(sd, pre + "exp_avg", ctorch::detail::get<k>(m_));
+      detail::put_state(sd, pre + "exp_avg_sq", ctorch::detail::get<k>(v_));
+      detail::put_state(sd, pre + "max_exp_avg_sq", ctorch::detail::get<k>(vmax_));
       sd[pre + "step"] = nn::StateTensor{{}, {double(steps_[k])}};
     });
     return sd;
@@ -99,9 +99,9 @@ class Adam : public OptimizerBase<P...> {
     this->for_each([&](auto i, auto& p) {
       constexpr std::size_t k = decltype(i)::value;
       const std::string pre = "state." + std::to_string(k) + ".";
-      detail::get_state(sd, pre + "exp_avg", std::get<k>(m_), p.value());
-      detail::get_state(sd, pre + "exp_avg_sq", std::get<k>(v_), p.value());
-      detail::get_state(sd, pre + "max_exp_avg_sq", std::get<k>(vmax_), p.value());
+      detail::get_state(sd, pre + "exp_avg", ctorch::detail::get<k>(m_), p.value());
+      detail::get_state(sd, pre + "exp_avg_sq", ctorch::detail::get<k>(v_), p.value());
+      detail::get_state(sd, pre + "max_exp_avg_sq", ctorch::detail::get<k>(vmax_), p.value());
       auto it = sd.find(pre + "step");
       steps_[k] = it == sd.end() ? 0 : std::uint64_t(it->second.values.at(0));
     });
@@ -109,7 +109,7 @@ class Adam : public OptimizerBase<P...> {
 
  private:
   AdamOptions opt_;
-  std::tuple<maybe<typename P::tensor_type>...> m_, v_, vmax_;
+  ctorch::detail::Pack<maybe<typename P::tensor_type>...> m_, v_, vmax_;
   std::array<std::uint64_t, sizeof...(P)> steps_{};
 };
 

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "../autograd/var.hpp"
+#include "../core/pack.hpp"
 #include "../nn/module.hpp"
 #include "../ops/pointwise.hpp"
 
@@ -42,11 +43,11 @@ template <class... P>
 class OptimizerBase {
  public:
   explicit OptimizerBase(std::tuple<P&...> params)
-      : params_(std::apply([](P&... p) { return std::tuple<P...>(p...); }, params)) {}
+      : params_(std::apply([](P&... p) { return ctorch::detail::Pack<P...>(p...); }, params)) {}
 
   // ensures: every parameter's .grad is cleared (set_to_none, PyTorch's default) or zero-filled.
   void zero_grad(bool set_to_none = true) {
-    std::apply([&](P&... p) { (p.zero_grad(set_to_none), ...); }, params_);
+    for_each([&](auto, auto& p) { p.zero_grad(set_to_none); });
   }
   static constexpr std::size_t size() noexcept { return sizeof...(P); }
 
@@ -54,11 +55,11 @@ class OptimizerBase {
   template <class F>
   void for_each(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f(std::integral_constant<std::size_t, I>{}, std::get<I>(params_)), ...);
+      (f(std::integral_constant<std::size_t, I>{}, ctorch::detail::get<I>(params_)), ...);
     }
     (std::index_sequence_for<P...>{});
   }
-  std::tuple<P...> params_;  // handles: they share the model's parameters
+  ctorch::detail::Pack<P...> params_;  // handles: they share the model's parameters
 };
 
 }  // namespace ctorch::optim

@@ -39,7 +39,7 @@ class SGD : public OptimizerBase<P...> {
       auto* gp = p.grad_ptr();
       if (!gp) return;
       auto& w = p.data_();
-      auto& buf = std::get<decltype(i)::value>(bufs_);
+      auto& buf = ctorch::detail::get<decltype(i)::value>(bufs_);
       const bool first = opt_.momentum != 0 && !buf;
       if (first) buf.emplace(w.dims());
       update(opt_, detail::flat(w), detail::flat(*gp), buf ? detail::flat(*buf) : detail::flat(w), first);
@@ -73,20 +73,21 @@ class SGD : public OptimizerBase<P...> {
   nn::StateDict state_dict() {
     nn::StateDict sd;
     this->for_each([&](auto i, auto&) {
-      detail::put_state(sd, "state." + std::to_string(i()) + ".momentum_buffer", std::get<decltype(i)::value>(bufs_));
+      detail::put_state(sd, "state." + std::to_string(i()) + ".momentum_buffer",
+                        ctorch::detail::get<decltype(i)::value>(bufs_));
     });
     return sd;
   }
   void load_state_dict(const nn::StateDict& sd) {
     this->for_each([&](auto i, auto& p) {
-      detail::get_state(sd, "state." + std::to_string(i()) + ".momentum_buffer", std::get<decltype(i)::value>(bufs_),
-                        p.value());
+      detail::get_state(sd, "state." + std::to_string(i()) + ".momentum_buffer",
+                        ctorch::detail::get<decltype(i)::value>(bufs_), p.value());
     });
   }
 
  private:
   SGDOptions opt_;
-  std::tuple<maybe<typename P::tensor_type>...> bufs_;
+  ctorch::detail::Pack<maybe<typename P::tensor_type>...> bufs_;
 };
 
 template <class... P>
