@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <ctorch/autograd/gradcheck.hpp>
+#include <ctorch/autograd/var.hpp>
 #include <ctorch/core.hpp>
 #include <filesystem>
 #include <functional>
@@ -10,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace ctorch::test {
 
@@ -24,6 +26,39 @@ Tensor<double, S> rnd(double lo, double hi, unsigned seed, bool signed_ = false)
 }
 
 using GradCase = std::function<autograd::GradcheckResult()>;
+
+// A case list is written once for both orders, as a template over its checker: FirstOrder runs gradcheck,
+// SecondOrder gradgradcheck. SecondOrder checks f's output squared: a linear op (cat, gather, a view...)
+// has zero second derivatives, so without the square its create_graph VJP would only ever be handed a
+// gradient that carries no graph, and a wrong one would pass.
+struct FirstOrder {
+  template <class F, class... X>
+  static autograd::GradcheckResult run(F f, const std::tuple<X...>& inputs) {
+    return autograd::gradcheck(f, inputs);
+  }
+};
+struct SecondOrder {
+  template <class F, class... X>
+  static autograd::GradcheckResult run(F f, const std::tuple<X...>& inputs) {
+    return autograd::gradgradcheck(
+        [f](const auto&... x) {
+          auto y = Var(f(x...));
+          return Var(y * y);
+        },
+        inputs);
+  }
+};
+
+// One input of shape S drawn from [lo, hi] (signed_: |x| in [lo, hi] with a random sign).
+template <class Check, class S, class F>
+GradCase one_input(F f, double lo = -1, double hi = 1, bool signed_ = false, unsigned seed = 5) {
+  return [=] { return Check::run(f, std::tuple{rnd<S>(lo, hi, seed, signed_)}); };
+}
+// Fixed inputs.
+template <class Check, class F, class... X>
+GradCase fixed_inputs(F f, X... x) {
+  return [=] { return Check::run(f, std::tuple{x...}); };
+}
 
 // The stems of the headers in include/ctorch/ops/<folder>: the registry tests compare them with the cases.
 inline std::set<std::string> header_stems(const std::string& folder) {
