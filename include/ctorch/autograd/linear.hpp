@@ -26,17 +26,17 @@ struct no_state {};
 namespace detail {
 
 // What the nodes of one linear op share (held by shared_ptr: the op's node, its adjoints and their
-// adjoints all read it): the state, the two functions, and the extents of the output and the inputs.
+// adjoints all read it): the state, the two functions, and the inputs' extents.
 template <class Out, class State, class Fn, class Lin, class... In>
 struct LinearSpec {
   State state;
   Fn fn;
   Lin lin;
-  Dims<typename Out::shape_type> out_dims;
   std::tuple<Dims<typename In::shape_type>...> in_dims;
 
   // ensures: the first-order VJP of g run into fresh leaves, the one for input i requiring grad when
-  // want[i]: their incoming buffers hold A_i^T g.
+  // want[i]: their incoming buffers hold A_i^T g. (Their values are uninitialized: a linear op's VJP
+  // reads its inputs' extents, never their elements.)
   template <class G>
   auto adjoint(const G& g, const std::array<bool, sizeof...(In)>& want) const {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -119,8 +119,8 @@ Var<T, S, D> record_linear(const char* name, Tensor<T, S, D> value, State state,
 #if CTORCH_CREATE_GRAPH
   if (!is_grad_enabled() || !(in.requires_grad() || ...)) return Var<T, S, D>(std::move(value));
   using Spec = detail::LinearSpec<Tensor<T, S, D>, State, Fn, Lin, In...>;
-  auto sp = std::make_shared<const Spec>(
-      Spec{std::move(state), std::move(fn), std::move(lin), value.dims(), std::tuple{in.dims()...}});
+  auto sp =
+      std::make_shared<const Spec>(Spec{std::move(state), std::move(fn), std::move(lin), std::tuple{in.dims()...}});
   return record_graph(
       name, std::move(value), [sp](const auto& g, const auto&, const In&... x) { sp->fn(sp->state, g, x...); },
       [sp, name](const Var<T, S, D>& g, const In&... x) {
