@@ -6,6 +6,7 @@
 // gradient, with the reason.
 #include <doctest/doctest.h>
 
+#include "autograd/cases_joining.hpp"
 #include "autograd/gradcheck_support.hpp"
 
 #include <ctorch/autograd.hpp>
@@ -71,98 +72,6 @@ std::map<std::string, Case> reduction_more_cases() {
       {"min", one(F1(min(x)))},
       {"min_dim", one<S234>(F1(min<2>(x).values))},
       {"min_dim_keep", one(F1(min<0, true>(x).values))},
-  };
-}
-
-// Every joining and indexing op with a gradient; keys that are header stems are what the registry
-// test looks for.
-std::map<std::string, Case> joining_cases() {
-  using I1 = Tensor<int64_t, Shape<5>>;
-  const Tensor<int64_t, Shape<2, 2, 4>> gidx{{{0, 2, 2, 1}, {1, 1, 0, 2}}, {{2, 0, 1, 1}, {0, 0, 2, 2}}};
-  const Tensor<bool, Shape<3, 4>> mask{
-      {true, false, false, true}, {false, true, true, false}, {true, true, false, false}};
-  const Tensor<bool, Shape<4>> row_mask{true, false, true, true};
-  return {
-      {"as_strided", one<S234>([](const auto& x) {  // overlapping: element i + j read for every (i, j)
-         return Var(square(as_strided<Shape<3, 3>>(x, {1, 1}, 2)));
-       })},
-      {"cat", with(F2(cat<1>(a, b * b)), rnd<S234>(-1, 1, 1), rnd<Shape<2, 2, 4>>(-1, 1, 2))},
-      {"cat_with_constant", one<S34>([c = rnd<Shape<3, 2>>(-1, 1, 3)](const auto& x) { return cat<-1>(c, x, x); })},
-      {"chunk", one<S234>([](const auto& x) {
-         auto p = chunk<2, 3>(x);  // pieces of 2 and 2
-         return cat<2>(p[1] * 3.0, square(p[0]));
-       })},
-      {"chunk_runtime", one<S234>([](const auto& x) {
-         auto p = chunk<1>(x, 2);  // pieces of 2 and 1
-         return cat<1>(p[1] * 3.0, square(p[0]));
-       })},
-      {"diag", one<Shape<4>>(F1(diag<1>(x)))},
-      {"diag_matrix", one(F1(diag<-1>(x * x)))},
-      {"diag_embed", one(F1(diag_embed<1>(x)))},
-      {"flip", one<S234>(F1(flip<0, 2>(x * x)))},
-      {"gather", one<S234>([gidx](const auto& x) { return gather<1>(x, gidx); })},  // repeated indices
-      {"index_add", with(
-                        [](const auto& a, const auto& b) {
-                          return index_add<1>(a, I1{3, 0, 3, 1, 2}, b, 0.5);
-                        },
-                        rnd<S34>(-1, 1, 1), rnd<Shape<3, 5>>(-1, 1, 2))},
-      {"index_copy", with(
-                         [](const auto& a, const auto& b) {
-                           return index_copy<1>(a, I1{3, 0, 3, 1, 0}, b);
-                         },
-                         rnd<S34>(-1, 1, 1), rnd<Shape<3, 5>>(-1, 1, 2))},  // repeated: the last copy wins
-      {"index_fill", one<S234>(F1(index_fill<2>(x, Tensor<int64_t, Shape<2>>{-1, 1}, 2.0)))},
-      {"index_select", one<S234>(F1(index_select<2>(x, I1{3, 0, 3, 1, 2})))},
-      {"masked_fill", one([mask](const auto& x) { return Var(masked_fill(x * x, mask, 0.5)); })},
-      {"masked_scatter", with([mask](const auto& a, const auto& b) { return masked_scatter(a, mask, b); },
-                              rnd<S34>(-1, 1, 1), rnd<Shape<2, 4>>(-1, 1, 2))},
-      {"masked_select", one([row_mask](const auto& x) { return masked_select(x, row_mask); })},
-      {"masked_select_broadcast",
-       one<Shape<4>>([mask](const auto& x) { return masked_select(x, mask); })},  // x read once per row
-      {"put", with(
-                  [](const auto& a, const auto& b) {
-                    return put(a, Tensor<int64_t, Shape<4>>{5, -1, 5, 0}, b);
-                  },
-                  rnd<S34>(-1, 1, 1), rnd<Shape<2, 2>>(-1, 1, 2))},  // repeated: the last write wins
-      {"put_accumulate", with(
-                             [](const auto& a, const auto& b) {
-                               return put(a, Tensor<int64_t, Shape<4>>{5, -1, 5, 0}, b, true);
-                             },
-                             rnd<S34>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
-      {"repeat", one(F1(repeat<2, 1, 2>(x)))},
-      {"roll", one<S234>(F1(roll<1, 2>(x, 1, -3)))},
-      {"roll_flat", one<S234>(F1(roll(x * x, 5)))},
-      {"rot90", one<S234>(F1(rot90<1, 1, 2>(x)))},
-      {"rot90_neg", one(F1(rot90<-3>(x * x)))},
-      {"scatter",
-       with([gidx](const auto& a, const auto& b) { return scatter<1>(a, gidx, b); }, rnd<Shape<2, 3, 4>>(-1, 1, 1),
-            rnd<Shape<2, 3, 5>>(-1, 1, 2))},  // repeated indices: the last write wins; src larger than the index
-      {"scatter_value", one<S234>([gidx](const auto& x) { return scatter<1>(x, gidx, 2.0); })},
-      {"scatter_add", with([gidx](const auto& a, const auto& b) { return scatter_add<1>(a, gidx, b); },
-                           rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 2, 4>>(-1, 1, 2))},
-      {"split", one<S234>([](const auto& x) {
-         auto p = split<2, 3>(x);  // pieces of 3 and 1
-         return cat<2>(p[1] * 3.0, square(p[0]));
-       })},
-      {"split_sizes", one<S234>([](const auto& x) {
-         auto [p, q] = split_with_sizes<2, 1, 3>(x);
-         return cat<2>(q * 3.0, square(p));
-       })},
-      {"split_list", one<S234>([](const auto& x) {
-         auto p = split<1>(x, {2, 0, 1});
-         return cat<1>(p[2] * 3.0, p[1], square(p[0]));
-       })},
-      {"stack", with(F2(stack<1>(a, b * b)), rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2))},
-      {"take", one([](const auto& x) {
-         return take(x, Tensor<int64_t, Shape<2, 3>>{{0, 11, -1}, {5, 5, 2}});
-       })},
-      {"tile", one(F1(tile<2, 1, 2>(x)))},
-      {"tril", one<S234>(F1(tril<1>(x)))},
-      {"triu", one<S234>(F1(triu<-1>(x * x)))},
-      {"unbind", one<S234>([](const auto& x) {
-         auto p = unbind<1>(x);
-         return stack<0>(p[2] * 3.0, square(p[0]), p[1]);
-       })},
   };
 }
 
@@ -244,7 +153,7 @@ TEST_CASE("gradcheck: scans and max/min") {
   run_all(reduction_more_cases());
 }
 TEST_CASE("gradcheck: every joining and indexing op with a gradient") {
-  run_all(joining_cases());
+  run_all(test::joining_cases<test::FirstOrder>());
 }
 TEST_CASE("gradcheck: every sorting and selection op with a gradient") {
   run_all(sorting_cases());
@@ -287,7 +196,7 @@ TEST_CASE("gradcheck: no joining or sorting header escapes the list") {
       "common",   // helpers
       "nonzero",  // int64 positions of the non-zero entries: no gradient (as PyTorch)
   };
-  const auto jc = joining_cases();
+  const auto jc = test::joining_cases<test::FirstOrder>();
   for (const auto& stem : header_stems("joining")) {
     CAPTURE(stem);
     CHECK((jc.count(stem) == 1) != (no_grad_joining.count(stem) == 1));

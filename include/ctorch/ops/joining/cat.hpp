@@ -56,15 +56,16 @@ requires(!autograd::AnyTracked<A0, As...>) auto cat(const A0& a0, const As&... a
 }
 
 // Autograd: the forward on the operands' values; the VJP hands each operand its slice of g along Dim
-// (in the operand's dtype). The untracked form above excludes this case: two overloads constrained on
-// the same pack never subsume one another, so a requires-clause here alone would be ambiguous.
+// (in the operand's dtype). cat is linear: its create_graph VJP comes from autograd::record_linear. The untracked form
+// above excludes this case: two overloads constrained on the same pack never subsume one another, so a requires-clause
+// here alone would be ambiguous.
 template <int Dim, Expression A0, Expression... As>
 requires autograd::AnyTracked<A0, As...>
 auto cat(const A0& a0, const As&... as) {
   return [](const auto&... v) {
-    return autograd::record(
-        "CatBackward0", cat<Dim>(v.value()...),
-        [](const auto& g, const auto&, const auto&... in) {
+    return autograd::record_linear(
+        "CatBackward0", cat<Dim>(v.value()...), autograd::no_state{},
+        [](autograd::no_state, const auto& g, const auto&... in) {
           constexpr std::size_t P = view_dim_check<op::Cat, typename A0::shape_type, Dim>::value;
           index_t off = 0;
           auto give = [&](const auto& x) {
@@ -75,7 +76,7 @@ auto cat(const A0& a0, const As&... as) {
           };
           (give(in), ...);
         },
-        v...);
+        [](autograd::no_state, const auto&... h) { return cat<Dim>(h...); }, v...);
   }(autograd::as_var(a0), autograd::as_var(as)...);
 }
 

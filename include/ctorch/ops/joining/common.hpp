@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../../autograd/linear.hpp"
 #include "../../core/broadcast.hpp"
 #include "../../core/error.hpp"
 #include "../../core/shape.hpp"
@@ -135,20 +136,28 @@ constexpr static_broadcast_result<S0::rank> merge_except() {
 // matrix, as_strided): the VJP adds g at the elements w reads. v's value and its gradient buffer are
 // contiguous tensors of one shape, so w's offset and strides address the same elements in the buffer.
 // The adds go one element at a time, so a view that reads an element twice (a zero stride) adds twice.
+// The copy is linear in v: its create_graph VJP comes from autograd::record_linear (the view of h again).
+template <class WS>
+struct view_copy_state {
+  index_t off;
+  Dims<WS> dims;
+  std::array<index_t, WS::rank> strides;
+};
 template <class T, class S, class D, class W>
 auto tracked_view_copy(const char* name, const Var<T, S, D>& v, const W& w) {
   using WS = typename W::shape_type;
   const index_t off = index_t(w.data() - v.value().data());
-  return autograd::record(
-      name, Tensor<T, WS, D>(w),
-      [off, st = w.strides()](const auto& g, const auto&, const Var<T, S, D>& in) {
+  return autograd::record_linear(
+      name, Tensor<T, WS, D>(w), view_copy_state<WS>{off, w.dims(), w.strides()},
+      [](const auto& s, const auto& g, const Var<T, S, D>& in) {
         if (!in.requires_grad()) return;
         bool fresh;
-        T* out = autograd::grad_buffer(in, fresh).data() + off;  // fresh: zeros, so += is right either way
+        T* out = autograd::grad_buffer(in, fresh).data() + s.off;  // fresh: zeros, so += is right either way
         const T* gp = g.data();
-        for_each_index(g.sizes(), [&](const std::array<index_t, WS::rank>& idx) { out[offset_of(idx, st)] += *gp++; });
+        for_each_index(g.sizes(),
+                       [&](const std::array<index_t, WS::rank>& idx) { out[offset_of(idx, s.strides)] += *gp++; });
       },
-      v);
+      [](const auto& s, const auto& h) { return TensorView<const T, WS, D>(h.data() + s.off, s.dims, s.strides); }, v);
 }
 
 inline std::string join_op_error(const char* op, const std::string& what) {

@@ -49,9 +49,10 @@ auto diag(const X& x) {
   using S = typename V::shape_type;
   static_assert(joining_check<op::Diag, Args<Offset>, (S::rank == 1 || S::rank == 2), S>::ok);
   if constexpr (S::rank == 1) {
-    return autograd::record(
-        "DiagBackward0", diag<Offset>(v.value()),
-        [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, diagonal<Offset>(g.view())); }, v);
+    return autograd::record_linear(
+        "DiagBackward0", diag<Offset>(v.value()), autograd::no_state{},
+        [](autograd::no_state, const auto& g, const V& in) { autograd::accumulate(in, diagonal<Offset>(g.view())); },
+        [](autograd::no_state, const auto& h) { return diag<Offset>(h); }, v);
   } else if constexpr (S::rank == 2) {
     return detail::tracked_view_copy("DiagBackward0", v, diagonal<Offset>(v.value().view()));
   }

@@ -53,9 +53,12 @@ template <index_t Offset = 0, int D1 = -2, int D2 = -1, Tracked X>
 auto diag_embed(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "DiagEmbedBackward0", diag_embed<Offset, D1, D2>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, diagonal<Offset, D1, D2>(g.view())); }, v);
+  return autograd::record_linear(
+      "DiagEmbedBackward0", diag_embed<Offset, D1, D2>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const V& in) {
+        autograd::accumulate(in, diagonal<Offset, D1, D2>(g.view()));
+      },
+      [](autograd::no_state, const auto& h) { return diag_embed<Offset, D1, D2>(h); }, v);
 }
 
 }  // namespace ctorch

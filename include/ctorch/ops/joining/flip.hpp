@@ -41,14 +41,15 @@ auto flip(const X& x) {
   return Tensor<T, S, Dev>(TensorView<const T, S, Dev>(p, xv.dims(), st));
 }
 
-// Autograd: flip is its own inverse and a permutation, so its VJP is the same flip.
+// Autograd: flip is its own inverse and a permutation, so its VJP is the same flip (and, being linear,
+// its create_graph VJP comes from autograd::record_linear).
 template <int... Dims, Tracked X>
 auto flip(const X& x) {
   auto v = autograd::as_var(x);
-  using V = decltype(v);
-  return autograd::record(
-      "FlipBackward0", flip<Dims...>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, flip<Dims...>(g)); }, v);
+  return autograd::record_linear(
+      "FlipBackward0", flip<Dims...>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const auto& in) { autograd::accumulate(in, flip<Dims...>(g)); },
+      [](autograd::no_state, const auto& h) { return flip<Dims...>(h); }, v);
 }
 
 }  // namespace ctorch

@@ -85,9 +85,9 @@ auto gather(const X& x, const I& index) {
   using V = decltype(v);
   using IS = typename I::shape_type;
   auto out = gather<Dim>(v.value(), index);  // checks the index
-  return autograd::record(
-      "GatherBackward0", std::move(out),
-      [idx = Tensor<int64_t, IS, Cpu>(index)](const auto& g, const auto&, const V& in) {
+  return autograd::record_linear(
+      "GatherBackward0", std::move(out), Tensor<int64_t, IS, Cpu>(index),
+      [](const auto& idx, const auto& g, const V& in) {
         if (!in.requires_grad()) return;
         constexpr std::size_t P = view_dim_check<op::Gather, typename V::shape_type, Dim>::value;
         bool fresh;
@@ -100,7 +100,7 @@ auto gather(const X& x, const I& index) {
           buf.data()[detail::offset_of(p, st)] += *gp++;
         });
       },
-      v);
+      [](const auto& idx, const auto& h) { return gather<Dim>(h, idx); }, v);
 }
 
 }  // namespace ctorch

@@ -161,18 +161,30 @@ auto index_update_tracked(const char* name, const X& x, const I& index, const Sr
     auto vs = autograd::as_var(src);
     using VS = decltype(vs);
     index_update<Op, Mode, Dim>(out.view(), idx, vs.value(), static_cast<T>(alpha));  // checks the index
-    return autograd::record(
-        name, std::move(out),
-        [idx = std::move(idx), a = static_cast<T>(alpha)](const auto& g, const auto&, const VX& in, const VS& s) {
-          index_self_backward<P, Mode>(in, g, idx);
-          index_source_backward<P, Mode>(s, g, idx, a);
+    // Linear in (self, source) jointly: lin is the op itself on the arriving gradients.
+    return autograd::record_linear(
+        name, std::move(out), std::pair{std::move(idx), static_cast<T>(alpha)},
+        [](const auto& st, const auto& g, const VX& in, const VS& s) {
+          index_self_backward<P, Mode>(in, g, st.first);
+          index_source_backward<P, Mode>(s, g, st.first, st.second);
+        },
+        [](const auto& st, const auto& hx, const auto& hs) {
+          auto y = hx;
+          index_update<Op, Mode, Dim>(y.view(), st.first, hs, st.second);
+          return y;
         },
         vx, vs);
   } else {
     index_update<Op, Mode, Dim>(out.view(), idx, src);
-    return autograd::record(
-        name, std::move(out),
-        [idx = std::move(idx)](const auto& g, const auto&, const VX& in) { index_self_backward<P, Mode>(in, g, idx); },
+    // Affine in self: the linear part fills with 0.
+    return autograd::record_linear(
+        name, std::move(out), std::move(idx),
+        [](const auto& idx, const auto& g, const VX& in) { index_self_backward<P, Mode>(in, g, idx); },
+        [](const auto& idx, const auto& h) {
+          auto y = h;
+          index_update<Op, Mode, Dim>(y.view(), idx, 0);
+          return y;
+        },
         vx);
   }
 }

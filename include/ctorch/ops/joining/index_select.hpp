@@ -56,10 +56,9 @@ auto index_select(const X& x, const I& index) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   auto out = index_select<Dim>(v.value(), index);  // checks the index
-  return autograd::record(
-      "IndexSelectBackward0", std::move(out),
-      [idx = Tensor<typename I::value_type, typename I::shape_type, Cpu>(index)](const auto& g, const auto&,
-                                                                                 const V& in) {
+  return autograd::record_linear(
+      "IndexSelectBackward0", std::move(out), Tensor<typename I::value_type, typename I::shape_type, Cpu>(index),
+      [](const auto& idx, const auto& g, const V& in) {
         if (!in.requires_grad()) return;
         constexpr std::size_t P = view_dim_check<op::IndexSelect, typename V::shape_type, Dim>::value;
         bool fresh;
@@ -69,7 +68,7 @@ auto index_select(const X& x, const I& index) {
           assign(dst, dst + select<int(P)>(g.view(), i));
         }
       },
-      v);
+      [](const auto& idx, const auto& h) { return index_select<Dim>(h, idx); }, v);
 }
 
 }  // namespace ctorch

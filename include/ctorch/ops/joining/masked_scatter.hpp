@@ -69,9 +69,10 @@ auto masked_scatter_tracked(const X& x, const M& mask, const Src& source) {
   auto m = mask_to<op::MaskedScatter>(vx.value().dims(), mask);
   Tensor<typename VX::value_type, typename VX::shape_type, Cpu> out(vx.value());
   masked_scatter_impl(out.view(), m, vs.value());  // checks the source's size
-  return autograd::record(
-      "MaskedScatterBackward0", std::move(out),
-      [m = std::move(m)](const auto& g, const auto&, const VX& in, const VS& s) {
+  // Linear in (self, source) jointly: lin is masked_scatter of the arriving gradients.
+  return autograd::record_linear(
+      "MaskedScatterBackward0", std::move(out), std::move(m),
+      [](const auto& m, const auto& g, const VX& in, const VS& s) {
         if (in.requires_grad()) {
           bool fresh;
           auto* out = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
@@ -85,6 +86,11 @@ auto masked_scatter_tracked(const X& x, const M& mask, const Src& source) {
           for (index_t k = 0; k < g.numel(); ++k)
             if (m.data()[k]) *out++ += static_cast<TS>(g.data()[k]);
         }
+      },
+      [](const auto& m, const auto& hx, const auto& hs) {
+        auto y = hx;
+        masked_scatter_impl(y.view(), m, hs);
+        return y;
       },
       vx, vs);
 }

@@ -51,9 +51,9 @@ auto masked_select(const X& x, const M& mask) {
   using MS = typename M::shape_type;
   Tensor<bool, MS, Cpu> m(mask);
   auto out = masked_select(v.value(), m);
-  return autograd::record(
-      "MaskedSelectBackward0", std::move(out),
-      [m = std::move(m)](const auto& g, const auto&, const V& in) {
+  return autograd::record_linear(
+      "MaskedSelectBackward0", std::move(out), std::move(m),
+      [](const auto& m, const auto& g, const V& in) {
         if (!in.requires_grad()) return;
         using BS = broadcast_shape_t<op::MaskedSelect, typename V::shape_type, MS>;
         bool fresh;
@@ -66,7 +66,7 @@ auto masked_select(const X& x, const M& mask) {
           if (m.data()[detail::offset_of(idx, ms)]) buf.data()[detail::offset_of(idx, xs)] += *gp++;
         });
       },
-      v);
+      [](const auto& m, const auto& h) { return masked_select(h, m); }, v);
 }
 
 }  // namespace ctorch

@@ -53,9 +53,11 @@ auto put_tracked(const X& x, const I& index, const Src& source, bool accumulate)
   Tensor<int64_t, typename I::shape_type, Cpu> idx(index);
   Tensor<typename VX::value_type, typename VX::shape_type, Cpu> out(vx.value());
   put_impl(out.view(), idx, vs.value(), accumulate);  // checks the index and the sizes
-  return autograd::record(
-      "PutBackward0", std::move(out),
-      [idx = std::move(idx), accumulate](const auto& g, const auto&, const VX& in, const VS& s) {
+  // Linear in (self, source) jointly: lin is put of the arriving gradients.
+  return autograd::record_linear(
+      "PutBackward0", std::move(out), std::pair{std::move(idx), accumulate},
+      [](const auto& st, const auto& g, const VX& in, const VS& s) {
+        const auto& [idx, accumulate] = st;
         const index_t n = g.numel();
         std::vector<index_t> last(std::size_t(n), -1);  // the entry whose value survives at each position
         for (index_t i = 0; i < idx.numel(); ++i) last[std::size_t(wrap_flat_index("put", idx.data()[i], n))] = i;
@@ -74,6 +76,11 @@ auto put_tracked(const X& x, const I& index, const Src& source, bool accumulate)
             if (accumulate || last[std::size_t(k)] == i) out[i] += static_cast<TS>(g.data()[k]);
           }
         }
+      },
+      [](const auto& st, const auto& hx, const auto& hs) {
+        auto y = hx;
+        put_impl(y.view(), st.first, hs, st.second);
+        return y;
       },
       vx, vs);
 }

@@ -55,12 +55,13 @@ auto repeat_impl(const X& x) {
   return out;
 }
 
-// The Var form: each element of x gets the sum of the gradient over its copies.
+// The Var form: each element of x gets the sum of the gradient over its copies (linear: the create_graph
+// VJP comes from autograd::record_linear).
 template <auto Reps, class V>
 auto repeat_tracked(const char* name, const V& v) {
-  return autograd::record(
-      name, repeat_impl<Reps>(v.value()),
-      [](const auto& g, const auto&, const V& in) {
+  return autograd::record_linear(
+      name, repeat_impl<Reps>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const V& in) {
         if (!in.requires_grad()) return;
         constexpr std::size_t N = Reps.size(), R = V::rank;
         const auto xe = in.value().sizes();
@@ -74,7 +75,7 @@ auto repeat_tracked(const char* name, const V& v) {
           out[off] += *gp++;
         });
       },
-      v);
+      [](autograd::no_state, const auto& h) { return repeat_impl<Reps>(h); }, v);
 }
 }  // namespace detail
 

@@ -77,12 +77,12 @@ template <int... Dims, Tracked X, std::integral... I>
 auto roll(const X& x, I... shifts) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "RollBackward0", roll<Dims...>(v.value(), shifts...),
-      [... s = index_t(shifts)](const auto& g, const auto&, const V& in) {
-        autograd::accumulate(in, roll<Dims...>(g, -s...));
+  return autograd::record_linear(
+      "RollBackward0", roll<Dims...>(v.value(), shifts...), std::array<index_t, sizeof...(I)>{index_t(shifts)...},
+      [](const auto& s, const auto& g, const V& in) {
+        std::apply([&](auto... k) { autograd::accumulate(in, roll<Dims...>(g, -k...)); }, s);
       },
-      v);
+      [](const auto& s, const auto& h) { return std::apply([&](auto... k) { return roll<Dims...>(h, k...); }, s); }, v);
 }
 
 }  // namespace ctorch

@@ -68,9 +68,10 @@ template <int K = 1, int D0 = 0, int D1 = 1, Tracked X>
 auto rot90(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "Rot90Backward0", rot90<K, D0, D1>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, rot90<-K, D0, D1>(g)); }, v);
+  return autograd::record_linear(
+      "Rot90Backward0", rot90<K, D0, D1>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const V& in) { autograd::accumulate(in, rot90<-K, D0, D1>(g)); },
+      [](autograd::no_state, const auto& h) { return rot90<K, D0, D1>(h); }, v);
 }
 
 }  // namespace ctorch

@@ -147,18 +147,30 @@ auto scatter_tracked(const char* name, const X& x, const I& index, const Src& sr
     auto vs = autograd::as_var(src);
     using VS = decltype(vs);
     scatter_impl<Op, Add, Dim>(out.view(), idx, vs.value());  // checks the index
-    return autograd::record(
-        name, std::move(out),
-        [idx = std::move(idx)](const auto& g, const auto&, const VX& in, const VS& s) {
+    // Linear in (self, src) jointly: lin is the scatter of the arriving gradients.
+    return autograd::record_linear(
+        name, std::move(out), std::move(idx),
+        [](const auto& idx, const auto& g, const VX& in, const VS& s) {
           scatter_self_backward<P, Add>(in, g, idx);
           scatter_src_backward<P, Add>(s, g, idx);
+        },
+        [](const auto& idx, const auto& hx, const auto& hs) {
+          auto y = hx;
+          scatter_impl<Op, Add, Dim>(y.view(), idx, hs);
+          return y;
         },
         vx, vs);
   } else {
     scatter_impl<Op, Add, Dim>(out.view(), idx, src);
-    return autograd::record(
-        name, std::move(out),
-        [idx = std::move(idx)](const auto& g, const auto&, const VX& in) { scatter_self_backward<P, Add>(in, g, idx); },
+    // Affine in self: the linear part scatters 0.
+    return autograd::record_linear(
+        name, std::move(out), std::move(idx),
+        [](const auto& idx, const auto& g, const VX& in) { scatter_self_backward<P, Add>(in, g, idx); },
+        [](const auto& idx, const auto& h) {
+          auto y = h;
+          scatter_impl<Op, Add, Dim>(y.view(), idx, typename VX::value_type(0));
+          return y;
+        },
         vx);
   }
 }

@@ -60,14 +60,14 @@ requires(!autograd::AnyTracked<A0, As...>) auto stack(const A0& a0, const As&...
 }
 
 // Autograd: operand i gets select<Dim>(g, i), in its dtype (see cat for why the untracked form above
-// excludes this case).
+// excludes this case); linear, so autograd::record_linear gives the create_graph VJP.
 template <int Dim, Expression A0, Expression... As>
 requires autograd::AnyTracked<A0, As...>
 auto stack(const A0& a0, const As&... as) {
   return [](const auto&... v) {
-    return autograd::record(
-        "StackBackward0", stack<Dim>(v.value()...),
-        [](const auto& g, const auto&, const auto&... in) {
+    return autograd::record_linear(
+        "StackBackward0", stack<Dim>(v.value()...), autograd::no_state{},
+        [](autograd::no_state, const auto& g, const auto&... in) {
           constexpr std::size_t P = view_dim_check<op::Stack, typename A0::shape_type, Dim, 1>::value;
           index_t i = 0;
           auto give = [&](const auto& x) {
@@ -76,7 +76,7 @@ auto stack(const A0& a0, const As&... as) {
           };
           (give(in), ...);
         },
-        v...);
+        [](autograd::no_state, const auto&... h) { return stack<Dim>(h...); }, v...);
   }(autograd::as_var(a0), autograd::as_var(as)...);
 }
 

@@ -62,16 +62,16 @@ auto take(const X& x, const I& index) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
   auto out = take(v.value(), index);  // checks the index
-  return autograd::record(
-      "TakeBackward0", std::move(out),
-      [idx = Tensor<int64_t, typename I::shape_type, Cpu>(index)](const auto& g, const auto&, const V& in) {
+  return autograd::record_linear(
+      "TakeBackward0", std::move(out), Tensor<int64_t, typename I::shape_type, Cpu>(index),
+      [](const auto& idx, const auto& g, const V& in) {
         if (!in.requires_grad()) return;
         bool fresh;
         auto* buf = autograd::grad_buffer(in, fresh).data();  // fresh: zeros, so += is right either way
         const index_t n = in.numel();
         for (index_t i = 0; i < idx.numel(); ++i) buf[detail::wrap_flat_index("take", idx.data()[i], n)] += g.data()[i];
       },
-      v);
+      [](const auto& idx, const auto& h) { return take(h, idx); }, v);
 }
 
 }  // namespace ctorch

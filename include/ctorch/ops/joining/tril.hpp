@@ -43,17 +43,19 @@ template <index_t K = 0, Tracked X>
 auto tril(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "TrilBackward0", tril<K>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, tril<K>(g)); }, v);
+  return autograd::record_linear(
+      "TrilBackward0", tril<K>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const V& in) { autograd::accumulate(in, tril<K>(g)); },
+      [](autograd::no_state, const auto& h) { return tril<K>(h); }, v);
 }
 template <index_t K = 0, Tracked X>
 auto triu(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
-      "TriuBackward0", triu<K>(v.value()),
-      [](const auto& g, const auto&, const V& in) { autograd::accumulate(in, triu<K>(g)); }, v);
+  return autograd::record_linear(
+      "TriuBackward0", triu<K>(v.value()), autograd::no_state{},
+      [](autograd::no_state, const auto& g, const V& in) { autograd::accumulate(in, triu<K>(g)); },
+      [](autograd::no_state, const auto& h) { return triu<K>(h); }, v);
 }
 
 }  // namespace ctorch
