@@ -11,9 +11,12 @@
 #include <ctorch/core.hpp>
 #include <ctorch/nn/conv.hpp>
 #include <ctorch/nn/functional/linear.hpp>
+#include <ctorch/ops/pointwise.hpp>
+#include <ctorch/ops/reduction/sum.hpp>
 #include <ctorch/ops/view/reshape.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "autograd/cases_sorting.hpp"
 #include "autograd/gradcheck_support.hpp"
@@ -60,5 +63,59 @@ TEST_CASE("create_graph: not_yet() names only existing cases") {
   for (const auto& n : not_yet()) {
     CAPTURE(n);
     CHECK(a.count(n) + b.count(n) == 1);
+  }
+}
+
+namespace {
+// L = loss + ||d loss / dx||^2 through conv2d, an activation, pooling, linear and a loss (model), against
+// PyTorch: the loss, the penalty, d loss / dx and dL / d(w, b, W, c).
+template <class SX, class SW, index_t O, class SL, index_t NT, class Model>
+void check_penalty(const test::Fixture& fx, const std::string& name, Model model) {
+  using test::tensor_from;
+  CAPTURE(name);
+  const auto g = [&](const char* k) { return fx[name + "." + k]; };
+  Var x(tensor_from<double, SX>(g("x")), true);
+  Var w(tensor_from<double, SW>(g("w")), true);
+  Var b(tensor_from<double, Shape<O>>(g("b")), true);
+  Var W(tensor_from<double, SL>(g("W")), true);
+  Var c(tensor_from<double, Shape<SL::static_extents[0]>>(g("c")), true);
+  const auto t = tensor_from<std::int64_t, Shape<NT>>(g("t"));
+  const auto loss = model(x, w, b, W, c, t);
+  auto [gx] = autograd::grad(loss, std::tuple{x}, autograd::GradOptions{.create_graph = true});
+  const Var penalty = sum(Var(gx * gx));
+  const Var L(loss + penalty);
+  test::expect_golden(name + ".loss", g("loss"), L.value(), 1e-12);
+  test::expect_golden(name + ".penalty", g("penalty"), penalty.value(), 1e-12);
+  test::expect_golden(name + ".gx", g("gx"), gx.value(), 1e-10);
+  auto [dw, db, dW, dc] = autograd::grad(L, std::tuple{w, b, W, c}, autograd::GradOptions{});
+  test::expect_golden(name + ".dw", g("dw"), dw.value(), 1e-10);
+  test::expect_golden(name + ".db", g("db"), db.value(), 1e-10);
+  test::expect_golden(name + ".dW", g("dW"), dW.value(), 1e-10);
+  test::expect_golden(name + ".dc", g("dc"), dc.value(), 1e-10);
+}
+}  // namespace
+
+TEST_CASE("create_graph: a gradient penalty through conv2d, pooling, linear and a loss matches PyTorch") {
+  namespace F = nn::functional;
+  const test::Fixture fx("create_graph_nn.txt");
+  SUBCASE("conv2d, relu, max_pool2d, linear, cross_entropy with label smoothing") {
+    check_penalty<Shape<3, 2, 6, 6>, Shape<4, 2, 3, 3>, 4, Shape<5, 36>, 3>(
+        fx, "cnn", [](const auto& x, const auto& w, const auto& b, const auto& W, const auto& c, const auto& t) {
+          const auto h = F::max_pool2d<F::Pool2dOptions{.kernel = 2}>(
+              Var(relu(F::conv2d<F::Conv2dOptions{.padding = 1}>(x, w, b))));
+          F::CrossEntropyOptions opt;
+          opt.label_smoothing = 0.1;
+          return F::cross_entropy(F::linear(reshape<3, 36>(h), W, c), t, opt);
+        });
+  }
+  SUBCASE("conv2d with stride 2, tanh, avg_pool2d, linear, log_softmax, nll_loss with class weights") {
+    const auto cw = test::tensor_from<double, Shape<4>>(fx["avg.cw"]);
+    const std::vector<double> weight(cw.data(), cw.data() + 4);
+    check_penalty<Shape<2, 1, 8, 8>, Shape<3, 1, 3, 3>, 3, Shape<4, 12>, 2>(
+        fx, "avg", [&](const auto& x, const auto& w, const auto& b, const auto& W, const auto& c, const auto& t) {
+          const auto h = F::avg_pool2d<F::Pool2dOptions{.kernel = 2}>(
+              Var(tanh(F::conv2d<F::Conv2dOptions{.stride = 2, .padding = 1}>(x, w, b))));
+          return F::nll_loss(F::log_softmax(F::linear(reshape<2, 12>(h), W, c)), t, weight);
+        });
   }
 }
