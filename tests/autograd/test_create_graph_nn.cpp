@@ -14,6 +14,8 @@
 #include <ctorch/ops/pointwise.hpp>
 #include <ctorch/ops/reduction/sum.hpp>
 #include <ctorch/ops/view/reshape.hpp>
+#include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,6 +57,31 @@ TEST_CASE("gradgradcheck: nn functional ops and layers") {
 
 TEST_CASE("gradgradcheck: sorting and selection ops") {
   run_second_order(test::sorting_cases<test::SecondOrder>());
+}
+
+// Every header of include/ctorch/nn/functional has its ops in nn_cases (so a new one cannot skip its
+// second-order check), but the kernels' helpers and linear, whose cases are in test_create_graph.cpp.
+TEST_CASE("gradgradcheck: no nn functional header escapes the list") {
+  const std::map<std::string, std::vector<std::string>> ops = {
+      {"avg_pool2d", {"avg_pool2d"}},
+      {"conv2d", {"conv2d"}},
+      {"loss", {"cross_entropy", "nll_loss", "mse_loss"}},
+      {"max_pool2d", {"max_pool2d"}},
+      {"softmax", {"softmax", "log_softmax"}},
+  };
+  const std::set<std::string> elsewhere = {"conv_common", "linear"};
+  const auto cases = test::nn_cases<test::SecondOrder>();
+  const std::string dir = std::string(CTORCH_FIXTURE_DIR) + "/../../include/ctorch/nn/functional";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string stem = e.path().stem().string();
+    CAPTURE(stem);
+    if (elsewhere.count(stem)) continue;
+    REQUIRE(ops.count(stem) == 1);
+    for (const auto& op : ops.at(stem)) {
+      CAPTURE(op);
+      CHECK(cases.count(op) == 1);
+    }
+  }
 }
 
 TEST_CASE("create_graph: not_yet() names only existing cases") {
