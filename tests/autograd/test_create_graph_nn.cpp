@@ -59,6 +59,26 @@ TEST_CASE("gradgradcheck: sorting and selection ops") {
   run_second_order(test::sorting_cases<test::SecondOrder>());
 }
 
+// gradgradcheck of a function that is itself made of create_graph gradients: third derivatives, so the
+// recorded VJPs' own create_graph VJPs run (conv2d's GX and GW, max pooling's scatter and gather, average
+// pooling's spread), here with a stride, padding and a bias (the im2col kernels).
+TEST_CASE("gradgradcheck: third order through conv2d, max_pool2d and avg_pool2d") {
+  namespace F = nn::functional;
+  auto f = [](const auto& x, const auto& w, const auto& b) {
+    const auto c = F::conv2d<F::Conv2dOptions{.stride = 2, .padding = 1}>(x, w, b);
+    const auto y = F::max_pool2d<F::Pool2dOptions{.kernel = 2}>(c);
+    const auto z = F::avg_pool2d<F::Pool2dOptions{.kernel = 2}>(c);
+    const Var L(sum(Var(y * y * y)) + sum(Var(z * z * z)));
+    auto [gx, gw, gb] = autograd::grad(L, std::tuple{x, w, b}, autograd::GradOptions{.create_graph = true});
+    return Var(sum(Var(gx * gx)) + sum(Var(gw * gw)) + sum(Var(gb * gb)));
+  };
+  const auto r =
+      autograd::gradgradcheck(f, std::tuple{test::rnd<Shape<1, 2, 8, 8>>(-1, 1, 61),
+                                            test::rnd<Shape<3, 2, 3, 3>>(-1, 1, 62), test::rnd<Shape<3>>(-1, 1, 63)});
+  INFO(r.message);
+  CHECK(r.ok);
+}
+
 // Every header of include/ctorch/nn/functional has its ops in nn_cases (so a new one cannot skip its
 // second-order check), but the kernels' helpers and linear, whose cases are in test_create_graph.cpp.
 TEST_CASE("gradgradcheck: no nn functional header escapes the list") {

@@ -506,7 +506,7 @@ auto conv2d_recorded(const VX& x, const VW& w, const VB&... b) {
         if (xin.requires_grad()) autograd::accumulate_graph(xin, conv2d_input_grad<Opt, T, SX, SW>(g, wv, xin.dims()));
         if (wv.requires_grad()) autograd::accumulate_graph(wv, conv2d_weight_grad<Opt, T, SX, SW>(xin, g));
         // grad_bias: g summed over the batch and the pixels.
-        (autograd::accumulate_graph(bv, VB(sum<0>(sum<2>(sum<3>(g))))), ...);
+        ((bv.requires_grad() ? autograd::accumulate_graph(bv, VB(sum<0>(sum<2>(sum<3>(g))))) : void()), ...);
       },
       x, w, b...);
 }
