@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "autograd/cases_joining.hpp"
+#include "autograd/cases_sorting.hpp"
 #include "autograd/gradcheck_support.hpp"
 
 #include <ctorch/autograd.hpp>
@@ -75,42 +76,6 @@ std::map<std::string, Case> reduction_more_cases() {
   };
 }
 
-// Every sorting and selection op with a gradient.
-std::map<std::string, Case> sorting_cases() {
-  return {
-      {"clone", one(F1(clone(x * x)))},
-      {"cross", with(F2(cross<1>(a, b)), rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 3, 4>>(-1, 1, 2))},
-      {"cross_last", with(F2(cross(a * a, b)), rnd<Shape<4, 3>>(-1, 1, 1), rnd<Shape<4, 3>>(-1, 1, 2))},
-      {"dist", with(F2(dist(a, b)), rnd<S34>(-1, 1, 1), rnd<S34>(-1, 1, 2))},
-      {"dist_p3_broadcast", with(F2(dist(a, b, 3)), rnd<S34>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
-      {"kthvalue", one<S234>(F1(kthvalue<1>(x, 2).values))},
-      {"kthvalue_keep", one(F1(kthvalue<-1, true>(x, 3).values))},
-      {"median", one(F1(median(x)))},
-      {"median_dim", one<S234>(F1(median<2>(x).values))},
-      {"mode", one(F1(mode<1>(x).values))},  // distinct values: the smallest of each row, a count of 1
-      {"nanmedian", one(F1(nanmedian(x)))},
-      {"nanmedian_dim", one(F1(nanmedian<0, true>(x).values))},
-      // Slices scaled by 0.2, 1 and 3 along the renormed dim: the first is kept, the others are scaled.
-      {"renorm", one<S234>([w = Tensor<double, Shape<1, 3, 1>>{{{0.2}, {1}, {3}}}](const auto& x) {
-         return renorm<1>(x * w, 2, 1.2);
-       })},
-      {"renorm_p1", one<S234>([w = Tensor<double, Shape<2, 1, 1>>{{{0.2}}, {{3}}}](const auto& x) {
-         return renorm<0>(x * w, 1, 3);
-       })},
-      {"renorm_p3",
-       one<S234>([w = Tensor<double, Shape<4>>{0.2, 1, 3, 3}](const auto& x) { return renorm<2>(x * w, 3, 0.8); })},
-      {"renorm_p05",
-       one<S234>([w = Tensor<double, Shape<4>>{0.2, 1, 3, 3}](const auto& x) { return renorm<-1>(x * w, 0.5, 6); })},
-      {"renorm_inf", one<S234>([w = Tensor<double, Shape<2, 1, 1>>{{{0.2}}, {{3}}}](const auto& x) {
-         return renorm<0>(x * w, INFINITY, 0.5);
-       })},
-      {"sort", one<S234>(F1(sort<1>(x).values))},
-      {"sort_descending", one(F1(sort(x * x, true).values))},
-      {"topk", one<S234>(F1(topk<2>(x).values))},
-      {"topk_runtime_smallest", one<S234>(F1(topk<Dyn, 1>(x, 2, false).values))},
-  };
-}
-
 // A golden tensor of a static shape.
 template <class S, class T = double>
 Tensor<T, S> golden(const test::Fixture& fx, const std::string& name) {
@@ -156,7 +121,7 @@ TEST_CASE("gradcheck: every joining and indexing op with a gradient") {
   run_all(test::joining_cases<test::FirstOrder>());
 }
 TEST_CASE("gradcheck: every sorting and selection op with a gradient") {
-  run_all(sorting_cases());
+  run_all(test::sorting_cases<test::FirstOrder>());
 }
 
 TEST_CASE("gradients match PyTorch where ties, zeros or repeated indices decide them") {
@@ -208,7 +173,7 @@ TEST_CASE("gradcheck: no joining or sorting header escapes the list") {
       "histc",                           // counts: piecewise constant in x, no gradient (as PyTorch)
       "unique",  // a data-dependent set of values whose size changes with ties; PyTorch has no derivative
   };
-  const auto sc = sorting_cases();
+  const auto sc = test::sorting_cases<test::FirstOrder>();
   for (const auto& stem : header_stems("sorting")) {
     CAPTURE(stem);
     CHECK((sc.count(stem) == 1) != (no_grad_sorting.count(stem) == 1));

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "nn/cases_nn.hpp"
 #include "support/fixture.hpp"
 
 using namespace ctorch;
@@ -84,17 +85,16 @@ TEST_CASE("nn::functional::cross_entropy: the options may be a temporary that di
   check_close(v.grad().tolist(), fx()["ce_all_mean_grad"], 1e-10, 1e-12, "grad");
 }
 
-TEST_CASE("nn::functional::softmax: exp of log_softmax; both gradients pass gradcheck") {
+TEST_CASE("nn::functional::softmax: exp of log_softmax") {
   const auto x = golden<Shape<6, 4>>("ce_x");
   const auto s = F::softmax(x), ls = F::log_softmax(x);
   for (index_t i = 0; i < x.numel(); ++i)
     CHECK(s.value().data()[i] == doctest::Approx(std::exp(ls.value().data()[i])).epsilon(1e-14));
-  const auto r1 = autograd::gradcheck([](const auto& a) { return F::softmax(a); }, std::tuple{x});
-  INFO(r1.message);
-  CHECK(r1.ok);
-  const auto r2 = autograd::gradcheck([](const auto& a) { return F::log_softmax(a); }, std::tuple{x});
-  INFO(r2.message);
-  CHECK(r2.ok);
+}
+
+// The gradient cases shared with the create_graph test (tests/nn/cases_nn.hpp), here by gradcheck.
+TEST_CASE("gradcheck: softmax, log_softmax, the losses, conv2d, pooling and the layers") {
+  test::run_all(test::nn_cases<test::FirstOrder>());
 }
 
 TEST_CASE("nn::functional: log_softmax and nll_loss match PyTorch") {

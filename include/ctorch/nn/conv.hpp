@@ -40,22 +40,10 @@ class Conv2d : public Module<Conv2d<In, Out, K, Opt, T>>, public NoChildren {
   template <class S>
   using output_shape = typename functional::detail::conv2d_check<S, Shape<Out, In / Opt.groups, K, K>, Opt>::out_shape;
 
-  // requires: x [N, In, H, W]. ensures: the convolution (a Var; one node).
+  // requires: x [N, In, H, W]. ensures: the convolution (a Var; one node: functional::conv2d).
   template <class X>
   auto forward(const X& x) const {
-    auto vx = autograd::as_var(x);
-    using VX = decltype(vx);
-    using VW = decltype(weight);
-    using VB = decltype(bias);
-    return autograd::record(
-        "ConvolutionBackward0", functional::conv2d_forward<Opt>(vx.value(), weight.value(), bias.value()),
-        [](const auto& g, const auto&, const VX& xin, const VW& w, const VB& b) {
-          auto r = functional::conv2d_backward<Opt>(g, xin.value(), w.value(), xin.requires_grad());
-          if (xin.requires_grad()) autograd::accumulate(xin, std::move(*r.grad_input));
-          autograd::accumulate(w, std::move(r.grad_weight));
-          autograd::accumulate(b, std::move(r.grad_bias));
-        },
-        vx, weight, bias);
+    return functional::conv2d<Opt>(autograd::as_var(x), weight, bias);
   }
   template <class X>
   auto operator()(const X& x) const {
@@ -105,19 +93,11 @@ struct Pool2dModule : Module<Self>, NoChildren {
 template <Pool2dOptions Opt>
 struct MaxPool2d : Pool2dModule<MaxPool2d<Opt>, functional::op::MaxPool2d, Opt> {
   static constexpr bool takes_max = true;  // Sequential may run a preceding ReLU after it (activation.hpp)
-  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the maxima [N, C, Ho, Wo].
+  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the maxima [N, C, Ho, Wo]
+  // (one node: functional::max_pool2d).
   template <class X>
   auto forward(const X& x) const {
-    auto vx = autograd::as_var(x);
-    using VX = decltype(vx);
-    auto r = functional::max_pool2d_forward<Opt>(vx.value());
-    return autograd::record(
-        "MaxPool2DWithIndicesBackward0", std::move(r.output),
-        [idx = std::move(r.indices)](const auto& g, const auto&, const VX& xin) {
-          if (xin.requires_grad())
-            autograd::accumulate(xin, functional::max_pool2d_backward<typename VX::shape_type>(g, idx));
-        },
-        vx);
+    return functional::max_pool2d<Opt>(autograd::as_var(x));
   }
   std::string repr() const {
     return "MaxPool2d(" + this->window_repr() + ", dilation=" + std::to_string(Opt.dilation) +
@@ -129,18 +109,11 @@ struct MaxPool2d : Pool2dModule<MaxPool2d<Opt>, functional::op::MaxPool2d, Opt> 
 // grad_out / divisor over each window (functional::avg_pool2d_backward).
 template <Pool2dOptions Opt>
 struct AvgPool2d : Pool2dModule<AvgPool2d<Opt>, functional::op::AvgPool2d, Opt> {
-  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the averages [N, C, Ho, Wo].
+  // requires: x [N, C, H, W] with a window that fits (static_assert). ensures: the averages [N, C, Ho, Wo]
+  // (one node: functional::avg_pool2d).
   template <class X>
   auto forward(const X& x) const {
-    auto vx = autograd::as_var(x);
-    using VX = decltype(vx);
-    return autograd::record(
-        "AvgPool2DBackward0", functional::avg_pool2d_forward<Opt>(vx.value()),
-        [](const auto& g, const auto&, const VX& xin) {
-          if (xin.requires_grad())
-            autograd::accumulate(xin, functional::avg_pool2d_backward<Opt, typename VX::shape_type>(g));
-        },
-        vx);
+    return functional::avg_pool2d<Opt>(autograd::as_var(x));
   }
   std::string repr() const { return "AvgPool2d(" + this->window_repr() + ")"; }
 };

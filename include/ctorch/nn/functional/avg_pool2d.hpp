@@ -10,9 +10,14 @@
 //
 //   auto y = avg_pool2d_forward<Pool2dOptions{.kernel = 2}>(x);             // [Dyn, 6, 28, 28] -> [Dyn, 6, 14, 14]
 //   auto gx = avg_pool2d_backward<Pool2dOptions{.kernel = 2}, Shape<Dyn, 6, 28, 28>>(gy);
+//
+// On Vars, avg_pool2d<Opt>(x) records one node (the layer nn::AvgPool2d calls it). Pooling is linear and
+// avg_pool2d_backward is its adjoint, so the create_graph VJP is that backward recorded, whose own VJP is
+// the pooling again.
 #pragma once
 #include <type_traits>
 
+#include "../../autograd/function.hpp"
 #include "conv_common.hpp"
 
 namespace ctorch::nn::functional {
@@ -58,13 +63,13 @@ auto avg_pool2d_forward(const Tensor<T, SX>& x) {
       T* out = yd + p * Ho * Wo;
       for (index_t oh = 0; oh < Ho; ++oh)
         for (index_t ow = 0; ow < Wo; ++ow)
-          detail::avg_window<Ck, Opt.count_include_pad>(oh, ow, [&](index_t hs, index_t he, index_t ws, index_t we,
-                                                                      index_t div) {
-            T s(0);
-            for (index_t h = hs; h < he; ++h)
-              for (index_t w = ws; w < we; ++w) s += in[h * W + w];
-            out[oh * Wo + ow] = (hs >= he || ws >= we) ? T(0) : s / T(div);
-          });
+          detail::avg_window<Ck, Opt.count_include_pad>(
+              oh, ow, [&](index_t hs, index_t he, index_t ws, index_t we, index_t div) {
+                T s(0);
+                for (index_t h = hs; h < he; ++h)
+                  for (index_t w = ws; w < we; ++w) s += in[h * W + w];
+                out[oh * Wo + ow] = (hs >= he || ws >= we) ? T(0) : s / T(div);
+              });
     }
   });
   return y;
@@ -89,15 +94,54 @@ Tensor<T, SX> avg_pool2d_backward(const Tensor<T, SY>& grad_out) {
       const T* gp = g + p * Ho * Wo;
       for (index_t oh = 0; oh < Ho; ++oh)
         for (index_t ow = 0; ow < Wo; ++ow)
-          detail::avg_window<Ck, Opt.count_include_pad>(oh, ow, [&](index_t hs, index_t he, index_t ws, index_t we,
-                                                                      index_t div) {
-            const T v = gp[oh * Wo + ow] / T(div);
-            for (index_t h = hs; h < he; ++h)
-              for (index_t w = ws; w < we; ++w) out[h * W + w] += v;
-          });
+          detail::avg_window<Ck, Opt.count_include_pad>(
+              oh, ow, [&](index_t hs, index_t he, index_t ws, index_t we, index_t div) {
+                const T v = gp[oh * Wo + ow] / T(div);
+                for (index_t h = hs; h < he; ++h)
+                  for (index_t w = ws; w < we; ++w) out[h * W + w] += v;
+              });
     }
   });
   return gx;
+}
+
+template <Pool2dOptions Opt, class X>
+auto avg_pool2d(const X& x);
+
+namespace detail {
+// avg_pool2d_backward as a recorded op of g (input shape SX): the create_graph VJP of avg_pool2d.
+template <Pool2dOptions Opt, class SX, class T, class SY>
+Var<T, SX> avg_pool2d_spread(const Var<T, SY>& g) {
+  return autograd::record_graph(
+      "AvgPool2DBackwardBackward", avg_pool2d_backward<Opt, SX>(g.value()),
+      [](const Tensor<T, SX>& h, const auto&, const Var<T, SY>& gv) {
+        if (gv.requires_grad()) autograd::accumulate(gv, avg_pool2d_forward<Opt>(h));
+      },
+      [](const Var<T, SX>& h, const Var<T, SY>& gv) { autograd::accumulate_graph(gv, avg_pool2d<Opt>(h)); }, g);
+}
+}  // namespace detail
+
+// requires: x [N, C, H, W] as pool2d_check says (static_asserts), dilation 1; float or double.
+// ensures: the window means (torch.nn.functional.avg_pool2d); on a Var, one recorded node, differentiable
+// to any order.
+template <Pool2dOptions Opt, class X>
+auto avg_pool2d(const X& x) {
+  auto vx = autograd::as_var(x);
+  using VX = decltype(vx);
+  if constexpr (!autograd::AnyTracked<X>) {
+    return avg_pool2d_forward<Opt>(vx.value());
+  } else {
+    using SX = typename VX::shape_type;
+    return autograd::record_graph(
+        "AvgPool2DBackward0", avg_pool2d_forward<Opt>(vx.value()),
+        [](const auto& g, const auto&, const VX& xin) {
+          if (xin.requires_grad()) autograd::accumulate(xin, avg_pool2d_backward<Opt, SX>(g));
+        },
+        [](const auto& g, const VX& xin) {
+          if (xin.requires_grad()) autograd::accumulate_graph(xin, detail::avg_pool2d_spread<Opt, SX>(g));
+        },
+        vx);
+  }
 }
 
 }  // namespace ctorch::nn::functional

@@ -17,11 +17,20 @@
 //   Tensor<float, Shape<6, 1, 5, 5>> w;  Tensor<float, Shape<6>> b;
 //   auto y = conv2d_forward<Conv2dOptions{.padding = 2}>(x, w, b);          // Tensor<float, Shape<Dyn, 6, 28, 28>>
 //   auto g = conv2d_backward<Conv2dOptions{.padding = 2}>(gy, x, w, false);  // g.grad_weight, g.grad_bias
+//
+// On Vars, conv2d<Opt>(x, w[, b]) records one node (the layer nn::Conv2d calls it). Its create_graph VJP
+// is built from three recorded ops that close under differentiation: the convolution P(x, w) and its
+// adjoints GX(g, w) (grad_input) and GW(x, g) (grad_weight), all bilinear: with incoming H,
+// P: dx = GX(H, w), dw = GW(x, H); GX: dg = P(H, w), dw = GW(H, g); GW: dx = GX(g, H), dg = P(x, H).
 #pragma once
 #include <type_traits>
 
+#include "../../autograd/function.hpp"
 #include "../../core/maybe.hpp"
 #include "conv_common.hpp"
+#if CTORCH_CREATE_GRAPH  // the create_graph VJP's recorded bias sum
+#include "../../ops/reduction/sum.hpp"
+#endif
 
 namespace ctorch::nn::functional {
 
@@ -390,6 +399,136 @@ Conv2dGrads<T, SX, SW> conv2d_backward(const Tensor<T, SY>& grad_out, const Tens
                                                      input_grad ? r.grad_input->data() : nullptr, r.grad_weight.data(),
                                                      r.grad_bias.data());
   return r;
+}
+
+namespace detail {
+template <Conv2dOptions Opt, class T, class SX, class SW>
+using conv2d_out_t = typename conv2d_check<SX, SW, Opt>::out_shape;
+
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, conv2d_out_t<Opt, T, SX, SW>> conv2d_graph(const Var<T, SX>& x, const Var<T, SW>& w);
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, SX> conv2d_input_grad(const Var<T, conv2d_out_t<Opt, T, SX, SW>>& g, const Var<T, SW>& w, const Dims<SX>& xd);
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, SW> conv2d_weight_grad(const Var<T, SX>& x, const Var<T, conv2d_out_t<Opt, T, SX, SW>>& g);
+
+// The tensor forms. grad_input alone: the kernel always computes grad_weight as well, from an x it then
+// needs; zeros serve (create_graph only, so the waste is not on the training path).
+template <Conv2dOptions Opt, class T, class SX, class SW, class SY>
+Tensor<T, SX> conv2d_input_grad_tensor(const Tensor<T, SY>& g, const Tensor<T, SW>& w, const Dims<SX>& xd) {
+  using Ck = conv2d_check<SX, SW, Opt>;
+  const index_t N = g.size(0);
+  Tensor<T, SX> gx = make_nchw<T, SX>(N, Ck::C, Ck::H, Ck::W, "conv2d_backward");
+  const Tensor<T, SX> zeros(xd);
+  Tensor<T, SW> gw;
+  conv2d_backward_into<Opt, ConvPath::automatic, T, SX, SW>(g.data(), zeros.data(), N, w.data(), gx.data(), gw.data(),
+                                                            nullptr);
+  return gx;
+}
+template <Conv2dOptions Opt, class T, class SX, class SW, class SY>
+Tensor<T, SW> conv2d_weight_grad_tensor(const Tensor<T, SX>& x, const Tensor<T, SY>& g) {
+  Tensor<T, SW> gw;
+  check_batch("conv2d_backward", g, x);
+  // No grad_input: the kernels read w only for it.
+  conv2d_backward_into<Opt, ConvPath::automatic, T, SX, SW>(g.data(), x.data(), x.size(0), nullptr, nullptr, gw.data(),
+                                                            nullptr);
+  return gw;
+}
+
+// P(x, w), recorded with the VJPs above (conv2d without a bias, for the create_graph pass).
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, conv2d_out_t<Opt, T, SX, SW>> conv2d_graph(const Var<T, SX>& x, const Var<T, SW>& w) {
+  using SY = conv2d_out_t<Opt, T, SX, SW>;
+  return autograd::record_graph(
+      "ConvolutionBackward0", conv2d_forward<Opt>(x.value(), w.value()),
+      [](const Tensor<T, SY>& h, const auto&, const Var<T, SX>& xv, const Var<T, SW>& wv) {
+        auto r = conv2d_backward<Opt>(h, xv.value(), wv.value(), xv.requires_grad());
+        if (xv.requires_grad()) autograd::accumulate(xv, std::move(*r.grad_input));
+        autograd::accumulate(wv, std::move(r.grad_weight));
+      },
+      [](const Var<T, SY>& h, const Var<T, SX>& xv, const Var<T, SW>& wv) {
+        if (xv.requires_grad()) autograd::accumulate_graph(xv, conv2d_input_grad<Opt, T, SX, SW>(h, wv, xv.dims()));
+        if (wv.requires_grad()) autograd::accumulate_graph(wv, conv2d_weight_grad<Opt, T, SX, SW>(xv, h));
+      },
+      x, w);
+}
+
+// GX(g, w): conv2d's grad_input, recorded.
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, SX> conv2d_input_grad(const Var<T, conv2d_out_t<Opt, T, SX, SW>>& g, const Var<T, SW>& w, const Dims<SX>& xd) {
+  using SY = conv2d_out_t<Opt, T, SX, SW>;
+  return autograd::record_graph(
+      "ConvolutionBackwardInput", conv2d_input_grad_tensor<Opt, T, SX, SW>(g.value(), w.value(), xd),
+      [](const Tensor<T, SX>& h, const auto&, const Var<T, SY>& gv, const Var<T, SW>& wv) {
+        if (gv.requires_grad()) autograd::accumulate(gv, conv2d_forward<Opt>(h, wv.value()));
+        if (wv.requires_grad()) autograd::accumulate(wv, conv2d_weight_grad_tensor<Opt, T, SX, SW>(h, gv.value()));
+      },
+      [](const Var<T, SX>& h, const Var<T, SY>& gv, const Var<T, SW>& wv) {
+        if (gv.requires_grad()) autograd::accumulate_graph(gv, conv2d_graph<Opt>(h, wv));
+        if (wv.requires_grad()) autograd::accumulate_graph(wv, conv2d_weight_grad<Opt, T, SX, SW>(h, gv));
+      },
+      g, w);
+}
+
+// GW(x, g): conv2d's grad_weight, recorded.
+template <Conv2dOptions Opt, class T, class SX, class SW>
+Var<T, SW> conv2d_weight_grad(const Var<T, SX>& x, const Var<T, conv2d_out_t<Opt, T, SX, SW>>& g) {
+  using SY = conv2d_out_t<Opt, T, SX, SW>;
+  return autograd::record_graph(
+      "ConvolutionBackwardWeight", conv2d_weight_grad_tensor<Opt, T, SX, SW>(x.value(), g.value()),
+      [](const Tensor<T, SW>& h, const auto&, const Var<T, SX>& xv, const Var<T, SY>& gv) {
+        if (xv.requires_grad())
+          autograd::accumulate(xv, conv2d_input_grad_tensor<Opt, T, SX, SW>(gv.value(), h, xv.value().dims()));
+        if (gv.requires_grad()) autograd::accumulate(gv, conv2d_forward<Opt>(xv.value(), h));
+      },
+      [](const Var<T, SW>& h, const Var<T, SX>& xv, const Var<T, SY>& gv) {
+        if (xv.requires_grad()) autograd::accumulate_graph(xv, conv2d_input_grad<Opt, T, SX, SW>(gv, h, xv.dims()));
+        if (gv.requires_grad()) autograd::accumulate_graph(gv, conv2d_graph<Opt>(xv, h));
+      },
+      x, g);
+}
+
+// The node of conv2d on Vars (B: a bias Var, or none); the first-order VJP is conv2d_backward's kernels.
+template <Conv2dOptions Opt, class VX, class VW, class... VB>
+auto conv2d_recorded(const VX& x, const VW& w, const VB&... b) {
+  using T = typename VX::value_type;
+  using SX = typename VX::shape_type;
+  using SW = typename VW::shape_type;
+  return autograd::record_graph(
+      "ConvolutionBackward0", conv2d_forward<Opt>(x.value(), w.value(), b.value()...),
+      [](const auto& g, const auto&, const VX& xin, const VW& wv, const VB&... bv) {
+        auto r = conv2d_backward<Opt>(g, xin.value(), wv.value(), xin.requires_grad());
+        if (xin.requires_grad()) autograd::accumulate(xin, std::move(*r.grad_input));
+        autograd::accumulate(wv, std::move(r.grad_weight));
+        (autograd::accumulate(bv, std::move(r.grad_bias)), ...);
+      },
+      [](const auto& g, const VX& xin, const VW& wv, const VB&... bv) {
+        if (xin.requires_grad()) autograd::accumulate_graph(xin, conv2d_input_grad<Opt, T, SX, SW>(g, wv, xin.dims()));
+        if (wv.requires_grad()) autograd::accumulate_graph(wv, conv2d_weight_grad<Opt, T, SX, SW>(xin, g));
+        // grad_bias: g summed over the batch and the pixels.
+        ((bv.requires_grad() ? autograd::accumulate_graph(bv, VB(sum<0>(sum<2>(sum<3>(g))))) : void()), ...);
+      },
+      x, w, b...);
+}
+}  // namespace detail
+
+// requires: x [N, C, H, W], w [O, C/groups, KH, KW] and b [O] as conv2d_check says (static_asserts).
+// ensures: conv2d(x, w) + b (torch.nn.functional.conv2d); one recorded node when an operand is tracked
+// (differentiable to any order), else a tensor.
+template <Conv2dOptions Opt = Conv2dOptions{}, class X, class W, class B>
+auto conv2d(const X& x, const W& w, const B& b) {
+  if constexpr (autograd::AnyTracked<X, W, B>)
+    return detail::conv2d_recorded<Opt>(autograd::as_var(x), autograd::as_var(w), autograd::as_var(b));
+  else
+    return conv2d_forward<Opt>(autograd::as_var(x).value(), autograd::as_var(w).value(), autograd::as_var(b).value());
+}
+// requires: as above. ensures: conv2d(x, w) (no bias).
+template <Conv2dOptions Opt = Conv2dOptions{}, class X, class W>
+auto conv2d(const X& x, const W& w) {
+  if constexpr (autograd::AnyTracked<X, W>)
+    return detail::conv2d_recorded<Opt>(autograd::as_var(x), autograd::as_var(w));
+  else
+    return conv2d_forward<Opt>(autograd::as_var(x).value(), autograd::as_var(w).value());
 }
 
 }  // namespace ctorch::nn::functional

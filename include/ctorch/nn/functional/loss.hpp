@@ -5,6 +5,9 @@
 // ignore_index, label_smoothing and reduction. Its VJP is one pass too:
 //   d loss / d x[i, c] = s_i ((1 - eps) w[t_i] (p_ic - [c == t_i]) + eps / C (W p_ic - w_c)),
 // with p = softmax(x), W = sum of the class weights and s_i the reduction's scale for row i.
+// Under create_graph that VJP is g * (A p + B) in recorded ops, with p a recorded softmax of x and the
+// constants A[i] = s_i ((1 - eps) w[t_i] + eps W / C), B[i, c] = -s_i ((1 - eps) w[t_i] [c == t_i] + eps w_c / C)
+// (zero rows for ignored targets); nll_loss's is g times a constant.
 #pragma once
 #include <cmath>
 #include <optional>
@@ -16,6 +19,10 @@
 #include "../../ops/pointwise/sub.hpp"
 #include "../../ops/reduction/mean.hpp"
 #include "../../ops/reduction/sum.hpp"
+#include "softmax.hpp"
+#if CTORCH_CREATE_GRAPH  // the create_graph VJPs' recorded ops
+#include "../../ops/view/unsqueeze.hpp"
+#endif
 
 namespace ctorch::nn::functional {
 
@@ -41,6 +48,43 @@ void check_targets(const TT& target, index_t N, index_t C, index_t ignore, const
                         std::to_string(C) + " classes, row " + std::to_string(i) + ")");
   }
 }
+
+#if CTORCH_CREATE_GRAPH
+// The create_graph VJP of cross_entropy (see the top of the file): a constant state built from the targets
+// and weights, copied into the node only under CTORCH_CREATE_GRAPH (the first-order node keeps its own).
+template <class T>
+struct CrossEntropyGraph {
+  Tensor<std::int64_t, Shape<Dyn>> tgt;
+  Tensor<T, Shape<Dyn>> wts;
+  index_t ignore;
+  double eps;
+  T wsum, scale;  // scale: the reduction's 1 / denominator (1 for sum and none)
+
+  // requires: g of the loss's shape (0-d, or [N] for Reduction::none), in the logits. ensures: the
+  // logits' gradient as recorded ops.
+  template <class G, class V>
+  V vjp(const G& g, const V& in) const {
+    const index_t N = in.value().size(0), C = in.value().size(1);
+    typename V::tensor_type a(in.value().dims()), b(in.value().dims());
+    const T* w = wts.data();
+    const T ec = T(eps / double(C));
+    for (index_t i = 0; i < N; ++i) {
+      const index_t t = index_t(tgt.data()[i]);
+      if (t == ignore) continue;  // zero rows
+      for (index_t c = 0; c < C; ++c) {
+        a.data()[i * C + c] = scale * (T(1 - eps) * w[t] + ec * wsum);
+        b.data()[i * C + c] = -scale * (T(1 - eps) * w[t] * (c == t ? T(1) : T(0)) + ec * w[c]);
+      }
+    }
+    const V p = softmax_recorded<false>(in);
+    const V av(std::move(a)), bv(std::move(b));
+    if constexpr (G::rank == 0)
+      return V(g * (av * p + bv));
+    else
+      return V(unsqueeze<1>(g) * (av * p + bv));
+  }
+};
+#endif
 }  // namespace detail
 
 // requires: logits [N, C] (float or double), target [N] int64 class indices in [0, C) or ignore_index,
@@ -98,6 +142,14 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
     rows.data()[i] = T(1 - eps) * nll + T(eps / double(C)) * smooth;
     denom += w[t];
   }
+  const T scale = R == Reduction::mean ? T(1) / denom : T(1);
+#if CTORCH_CREATE_GRAPH
+  auto gfn = [st = detail::CrossEntropyGraph<T>{tgt, wts, ignore, eps, wsum, scale}](const auto& g, const V& in) {
+    if (in.requires_grad()) autograd::accumulate_graph(in, st.vjp(g, in));
+  };
+#else
+  autograd::no_graph gfn;
+#endif
   auto grad_rows = [=, p = std::move(p), tgt = std::move(tgt), wts = std::move(wts)](const V& in, auto scale_of_row) {
     const T* w = wts.data();
     typename V::tensor_type d(in.value().dims());
@@ -114,23 +166,22 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
     autograd::accumulate(in, d);
   };
   if constexpr (R == Reduction::none) {
-    return autograd::record(
+    return autograd::record_graph(
         "NllLossBackward0", std::move(rows),
         [gr = std::move(grad_rows)](const auto& g, const auto&, const V& in) {
           if (in.requires_grad()) gr(in, [&](index_t i) { return g.data()[i]; });
         },
-        v);
+        std::move(gfn), v);
   } else {
     T total = 0;
     for (index_t i = 0; i < N; ++i) total += rows.data()[i];
-    const T scale = R == Reduction::mean ? T(1) / denom : T(1);
-    return autograd::record(
+    return autograd::record_graph(
         "NllLossBackward0", Tensor<T, Shape<>>(total * scale),
         [gr = std::move(grad_rows), scale](const auto& g, const auto&, const V& in) {
           const T gs = g.item() * scale;
           if (in.requires_grad()) gr(in, [&](index_t) { return gs; });
         },
-        v);
+        std::move(gfn), v);
   }
 }
 
@@ -158,7 +209,20 @@ auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<d
   }
   static_assert(R != Reduction::none, "ctorch: nll_loss: reduction none is not implemented yet");
   const T scale = R == Reduction::mean ? T(1) / denom : T(1);
-  return autograd::record(
+#if CTORCH_CREATE_GRAPH
+  // The VJP is g times a constant (-w[t_i] * scale at (i, t_i)), here recorded.
+  auto gfn = [coef, tgt, scale, C, ignore_index](const auto& g, const V& in) {
+    if (!in.requires_grad()) return;
+    typename V::tensor_type m(in.value().dims());
+    for (index_t i = 0; i < tgt.numel(); ++i)
+      if (tgt.data()[i] != ignore_index) m.data()[i * C + tgt.data()[i]] = -coef.data()[i] * scale;
+    const V mv(std::move(m));
+    autograd::accumulate_graph(in, V(g * mv));
+  };
+#else
+  autograd::no_graph gfn;
+#endif
+  return autograd::record_graph(
       "NllLossBackward0", Tensor<T, Shape<>>(total * scale),
       [coef = std::move(coef), tgt = std::move(tgt), scale, C, ignore_index](const auto& g, const auto&, const V& in) {
         if (!in.requires_grad()) return;
@@ -167,7 +231,7 @@ auto nll_loss(const X& logp, const TT& target, const std::optional<std::vector<d
           if (tgt.data()[i] != ignore_index) d.data()[i * C + tgt.data()[i]] = -coef.data()[i] * scale * g.item();
         autograd::accumulate(in, d);
       },
-      v);
+      std::move(gfn), v);
 }
 
 // ensures: mean((x - y)^2) (sum for Reduction::sum); fused: one node, one pass each way.

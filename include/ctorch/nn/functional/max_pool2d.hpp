@@ -10,12 +10,17 @@
 //
 //   auto [y, idx] = max_pool2d_forward<Pool2dOptions{.kernel = 2}>(x);   // x [Dyn, 6, 28, 28] -> [Dyn, 6, 14, 14]
 //   auto gx = max_pool2d_backward<Shape<Dyn, 6, 28, 28>>(gy, idx);
+//
+// On Vars, max_pool2d<Opt>(x) records one node (the layer nn::MaxPool2d calls it). Its VJP scatters g to
+// the argmax positions: linear in g with the positions fixed, so its create_graph form is a recorded
+// scatter whose VJP is the gather at those positions (and the gather's is the scatter).
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
+#include "../../autograd/function.hpp"
 #include "../../core/simd.hpp"
 #include "conv_common.hpp"
 
@@ -277,6 +282,82 @@ Tensor<T, SX> max_pool2d_backward(const Tensor<T, SY>& grad_out, const Tensor<st
                           " is out of range for an input plane of " + std::to_string(H * W) + " elements");
   detail::max_pool2d_backward_kernel<T>({N * C, H, W, Ho, Wo}, g, id, gd);
   return gx;
+}
+
+namespace detail {
+// out[p][j] = in[p][indices[p][j]]: the adjoint of max_pool2d_backward (indices in range, as checked there).
+template <class T, class SY, class SX>
+Tensor<T, SY> max_pool2d_gather_tensor(const Tensor<T, SX>& in, const Tensor<std::int64_t, SY>& indices) {
+  Tensor<T, SY> out(uninitialized, indices.dims());
+  const index_t HW = in.size(2) * in.size(3), HoWo = indices.size(2) * indices.size(3);
+  const index_t planes = HoWo ? indices.numel() / HoWo : 0;
+  const T* x = in.data();
+  const std::int64_t* id = indices.data();
+  T* o = out.data();
+  for (index_t p = 0; p < planes; ++p)
+    for (index_t j = 0; j < HoWo; ++j) o[p * HoWo + j] = x[p * HW + id[p * HoWo + j]];
+  return out;
+}
+
+template <class T, class SX, class SY>
+Var<T, SY> max_pool2d_gather(const Var<T, SX>& in, const Tensor<std::int64_t, SY>& indices);
+
+// max_pool2d_backward as a recorded op of g: the create_graph VJP of max_pool2d.
+template <class T, class SX, class SY>
+Var<T, SX> max_pool2d_scatter(const Var<T, SY>& g, const Tensor<std::int64_t, SY>& indices) {
+  return autograd::record_graph(
+      "MaxPool2DWithIndicesBackwardBackward", max_pool2d_backward<SX>(g.value(), indices),
+      [indices](const Tensor<T, SX>& h, const auto&, const Var<T, SY>& gv) {
+        if (gv.requires_grad()) autograd::accumulate(gv, max_pool2d_gather_tensor(h, indices));
+      },
+      [indices](const Var<T, SX>& h, const Var<T, SY>& gv) {
+        autograd::accumulate_graph(gv, max_pool2d_gather(h, indices));
+      },
+      g);
+}
+
+// The gather at the argmax positions, recorded (its VJP is max_pool2d_scatter).
+template <class T, class SX, class SY>
+Var<T, SY> max_pool2d_gather(const Var<T, SX>& in, const Tensor<std::int64_t, SY>& indices) {
+  return autograd::record_graph(
+      "MaxPool2DGatherBackward", max_pool2d_gather_tensor(in.value(), indices),
+      [indices](const Tensor<T, SY>& h, const auto&, const Var<T, SX>& xv) {
+        if (xv.requires_grad()) autograd::accumulate(xv, max_pool2d_backward<SX>(h, indices));
+      },
+      [indices](const Var<T, SY>& h, const Var<T, SX>& xv) {
+        autograd::accumulate_graph(xv, max_pool2d_scatter<T, SX>(h, indices));
+      },
+      in);
+}
+}  // namespace detail
+
+// requires: x [N, C, H, W] as pool2d_check says (static_asserts); float or double.
+// ensures: the window maxima [N, C, Ho, Wo] (torch.nn.functional.max_pool2d); on a Var, one recorded node
+// whose gradient goes to each window's (first) maximum, differentiable to any order.
+template <Pool2dOptions Opt, class X>
+auto max_pool2d(const X& x) {
+  auto vx = autograd::as_var(x);
+  using VX = decltype(vx);
+  auto r = max_pool2d_forward<Opt>(vx.value());
+  if constexpr (!autograd::AnyTracked<X>) {
+    return std::move(r.output);
+  } else {
+    using T = typename VX::value_type;
+    using SX = typename VX::shape_type;
+    return autograd::record_graph(
+        "MaxPool2DWithIndicesBackward0", std::move(r.output),
+        [idx = std::move(r.indices)](const auto& g, const auto&, const VX& xin) {
+          if (xin.requires_grad()) autograd::accumulate(xin, max_pool2d_backward<SX>(g, idx));
+        },
+        // The positions are found again from x (unchanged: the node checks its version), so the first-order
+        // node keeps the only copy of the indices.
+        [](const auto& g, const VX& xin) {
+          if (xin.requires_grad())
+            autograd::accumulate_graph(
+                xin, detail::max_pool2d_scatter<T, SX>(g, max_pool2d_forward<Opt>(xin.value()).indices));
+        },
+        vx);
+  }
 }
 
 }  // namespace ctorch::nn::functional

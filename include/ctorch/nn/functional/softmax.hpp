@@ -6,6 +6,12 @@
 #include <cmath>
 
 #include "../../autograd/function.hpp"
+#if CTORCH_CREATE_GRAPH  // the create_graph VJPs' recorded ops
+#include "../../ops/pointwise/exp.hpp"
+#include "../../ops/pointwise/mul.hpp"
+#include "../../ops/pointwise/sub.hpp"
+#include "../../ops/reduction/sum.hpp"
+#endif
 
 namespace ctorch::nn::functional {
 
@@ -29,12 +35,13 @@ Tensor<T, S> softmax_rows(const Tensor<T, S>& x) {
 
 namespace detail {
 // softmax (Log: log_softmax) along the last dim, recorded with its VJP, which reads only the output y:
-// softmax: dx = y * (g - sum(g * y)); log_softmax: dx = g - exp(y) * sum(g).
+// softmax: dx = y * (g - sum(g * y)); log_softmax: dx = g - exp(y) * sum(g). Under create_graph the same
+// formulas in recorded ops, with y recomputed as a recorded softmax of x (the VJP depends on x through y).
 template <bool Log, class X>
 auto softmax_recorded(const X& x) {
   auto v = autograd::as_var(x);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       Log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", softmax_rows<Log>(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         if (!in.requires_grad()) return;
@@ -49,6 +56,14 @@ auto softmax_recorded(const X& x) {
           for (index_t c = 0; c < C; ++c) di[c] = Log ? gi[c] - std::exp(yi[c]) * s : yi[c] * (gi[c] - s);
         }
         autograd::accumulate(in, d);
+      },
+      [](const auto& g, const V& in) {
+        if (!in.requires_grad()) return;
+        const V y = softmax_recorded<Log>(in);
+        if constexpr (Log)
+          autograd::accumulate_graph(in, V(g - exp(y) * sum<-1, true>(g)));
+        else
+          autograd::accumulate_graph(in, V(y * (g - sum<-1, true>(g * y))));
       },
       v);
 }

@@ -42,7 +42,8 @@ auto cross(const A& a, const B& b) {
 }
 
 // Autograd: <g, a x b> = <a, b x g> = <b, g x a>, so da = b x g and db = g x a (each in its operand's
-// dtype).
+// dtype). Under create_graph the same crosses of Vars are recorded (cross is bilinear, so they close under
+// differentiation); mixed dtypes are not supported there.
 template <int Dim = -1, Expression A, Expression B>
 requires autograd::AnyTracked<A, B>
 auto cross(const A& a, const B& b) {
@@ -50,13 +51,24 @@ auto cross(const A& a, const B& b) {
   auto vb = autograd::as_var(b);
   using VA = decltype(va);
   using VB = decltype(vb);
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgCrossBackward0", cross<Dim>(va.value(), vb.value()),
       [](const auto& g, const auto&, const VA& x, const VB& y) {
         if (x.requires_grad())
           autograd::accumulate(x, detail::as_dtype<typename VA::value_type>(cross<Dim>(y.value(), g)));
         if (y.requires_grad())
           autograd::accumulate(y, detail::as_dtype<typename VB::value_type>(cross<Dim>(g, x.value())));
+      },
+      [](const auto& g, const VA& x, const VB& y) {
+        if constexpr (std::is_same_v<typename VA::value_type, typename VB::value_type>) {
+          // bcast_to only converts the shape type where a's and b's differ (static vs Dyn extents).
+          if (x.requires_grad()) autograd::accumulate_graph(x, autograd::bcast_to(cross<Dim>(y, g), x.dims()));
+          if (y.requires_grad()) autograd::accumulate_graph(y, autograd::bcast_to(cross<Dim>(g, x), y.dims()));
+        } else {
+          throw autograd_error(
+              "ctorch: backward: create_graph is not supported through LinalgCrossBackward0 with "
+              "operands of different dtypes yet");
+        }
       },
       va, vb);
 }
