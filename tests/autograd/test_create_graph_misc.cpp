@@ -126,3 +126,106 @@ TEST_CASE("create_graph: custom functions whose backward is given the inputs") {
     CHECK(msg == "ctorch: backward: create_graph is not supported through CustomFunctionBackward yet");
   }
 }
+
+namespace {
+// Along one lane of length n: sum over ordered pairs (i, k), i != k, both != m and <= last, of
+// v_i v_k prod_{l <= last, l not in {i, k, m}} x_l (0 when m > last): d/dx_m of the second directional
+// derivative D^2 P[v, v] of P = x_0 ... x_last, by brute force.
+double third_lane(const double* x, const double* v, index_t st, index_t m, index_t last) {
+  if (m > last) return 0;
+  double s = 0;
+  for (index_t i = 0; i <= last; ++i)
+    for (index_t k = 0; k <= last; ++k) {
+      if (i == k || i == m || k == m) continue;
+      double p = v[i * st] * v[k * st];
+      for (index_t l = 0; l <= last; ++l)
+        if (l != i && l != k && l != m) p *= x[l * st];
+      s += p;
+    }
+  return s;
+}
+}  // namespace
+
+// The create_graph VJPs of prod and cumprod are built from recorded lane recurrences (detail::linrec) that
+// are closed under taking VJPs: third derivatives against brute-force sums, with one, two and three zeros in
+// a lane (where a division-based formula would fail), and gradgradcheck of the gradient (third and fourth).
+TEST_CASE("create_graph: third derivatives through prod and cumprod, with zeros") {
+  const std::array<Tensor<double, S4>, 4> xs{Tensor<double, S4>{0.7, -1.3, 0.9, 1.2},
+                                             Tensor<double, S4>{1.1, 0, -0.8, 1.4}, Tensor<double, S4>{0, 0.6, 0, -0.5},
+                                             Tensor<double, S4>{0, 0, 0.3, 0}};
+  const auto v = rnd<S4>(-1, 1, 20), u = rnd<S4>(-1, 1, 21);
+  for (const auto& x0 : xs) {
+    CAPTURE(x0);
+    // d/dx of D^2 prod(x)[v, v]: the gradient of v . grad(v . grad prod).
+    Var x(x0, true);
+    auto [g1] = autograd::grad(prod(x), std::tuple{x}, create);
+    auto [g2] = autograd::grad(sum(Var(g1 * v)), std::tuple{x}, create);
+    auto [g3] = autograd::grad(sum(Var(g2 * v)), std::tuple{x}, GradOptions{});
+    for (index_t m = 0; m < 4; ++m) {
+      CAPTURE(m);
+      CHECK(g3.value()(m) == doctest::Approx(third_lane(x0.data(), v.data(), 1, m, 3)).epsilon(1e-12).scale(1));
+    }
+    // The same for sum(u . cumprod(x)): the sum over j of u_j times the lane's prefix product up to j.
+    auto [c1] = autograd::grad(sum(Var(cumprod<0>(x) * u)), std::tuple{x}, create);
+    auto [c2] = autograd::grad(sum(Var(c1 * v)), std::tuple{x}, create);
+    auto [c3] = autograd::grad(sum(Var(c2 * v)), std::tuple{x}, GradOptions{});
+    for (index_t m = 0; m < 4; ++m) {
+      CAPTURE(m);
+      double want = 0;
+      for (index_t j = 0; j < 4; ++j) want += u(j) * third_lane(x0.data(), v.data(), 1, m, j);
+      CHECK(c3.value()(m) == doctest::Approx(want).epsilon(1e-12).scale(1));
+    }
+  }
+  SUBCASE("along a dim, lanes with no zero, one and two") {
+    const Tensor<double, S34> x0{{0.7, -1.3, 0.9, 1.2}, {1.1, 0, -0.8, 1.4}, {0, 0.6, 0, -0.5}};
+    const auto w = rnd<S34>(-1, 1, 22);
+    Var x(x0, true);
+    auto [g1] = autograd::grad(sum(Var(prod<1>(x) * Tensor<double, Shape<3>>{0.5, -1, 2})), std::tuple{x}, create);
+    auto [g2] = autograd::grad(sum(Var(g1 * w)), std::tuple{x}, create);
+    auto [g3] = autograd::grad(sum(Var(g2 * w)), std::tuple{x}, GradOptions{});
+    const double r[3] = {0.5, -1, 2};
+    for (index_t i = 0; i < 3; ++i)
+      for (index_t m = 0; m < 4; ++m) {
+        CAPTURE(i);
+        CAPTURE(m);
+        CHECK(g3.value()(i, m) ==
+              doctest::Approx(r[i] * third_lane(x0.data() + 4 * i, w.data() + 4 * i, 1, m, 3)).epsilon(1e-12).scale(1));
+      }
+    // Along dim 0 (strided lanes) for cumprod.
+    auto [c1] = autograd::grad(sum(Var(cumprod<0>(x) * w)), std::tuple{x}, create);
+    auto [c2] = autograd::grad(sum(Var(c1 * x0)), std::tuple{x}, create);
+    auto [c3] = autograd::grad(sum(Var(c2 * x0)), std::tuple{x}, GradOptions{});
+    for (index_t col = 0; col < 4; ++col)
+      for (index_t m = 0; m < 3; ++m) {
+        CAPTURE(col);
+        CAPTURE(m);
+        double want = 0;
+        for (index_t j = 0; j < 3; ++j) want += w(j, col) * third_lane(x0.data() + col, x0.data() + col, 4, m, j);
+        CHECK(c3.value()(m, col) == doctest::Approx(want).epsilon(1e-12).scale(1));
+      }
+  }
+  SUBCASE("gradgradcheck of the gradients: third and fourth derivatives") {
+    const Tensor<double, S34> z{{0.7, -1.3, 0.9, 1.2}, {1.1, 0, -0.8, 1.4}, {0, 0.6, 0, -0.5}};
+    const auto r = rnd<S34>(0.5, 1.5, 23);
+    for (const auto& x0 : {r, z}) {
+      auto grad_of = [](auto f) {
+        return [f](const auto& x) {
+          auto [g] = autograd::grad(f(x), std::tuple{x}, create);
+          return g;
+        };
+      };
+      auto res = gradgradcheck(grad_of([](const auto& x) { return prod(x); }), std::tuple{x0});
+      INFO(res.message);
+      CHECK(res.ok);
+      res = gradgradcheck(grad_of([](const auto& x) { return sum(Var(square(prod<1>(x)))); }), std::tuple{x0});
+      INFO(res.message);
+      CHECK(res.ok);
+      res = gradgradcheck(grad_of([](const auto& x) { return sum(Var(cumprod<1>(x) * x)); }), std::tuple{x0});
+      INFO(res.message);
+      CHECK(res.ok);
+      res = gradgradcheck(grad_of([](const auto& x) { return sum(Var(square(cumprod<0>(x)))); }), std::tuple{x0});
+      INFO(res.message);
+      CHECK(res.ok);
+    }
+  }
+}
