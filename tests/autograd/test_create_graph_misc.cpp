@@ -229,3 +229,61 @@ TEST_CASE("create_graph: third derivatives through prod and cumprod, with zeros"
     }
   }
 }
+
+// A dtype conversion of a Var inside a fused expression: the create_graph pass gives the part in the other
+// dtype a tape of its own, joined by recorded conversions (ToCopyBackward0) both ways.
+TEST_CASE("create_graph: dtype conversions of Vars inside fused expressions") {
+  // The float results are double computations rounded to float once: within a few float ulps.
+  const double ftol = 4 * double(std::numeric_limits<float>::epsilon());
+  auto near = [&](const auto& got, const auto& want) {
+    REQUIRE(got.numel() == want.numel());
+    for (index_t i = 0; i < got.numel(); ++i) {
+      CAPTURE(i);
+      CHECK(double(got.data()[i]) == doctest::Approx(double(want.data()[i])).epsilon(ftol).scale(1));
+    }
+  };
+  SUBCASE("sum(cast<double>(x)^3) of a float x: gradient 3x^2, Hessian diag(6x), third derivative 6") {
+    const Tensor<float, S4> x0(rnd<S4>(-2, 2, 30)), v(rnd<S4>(-1, 1, 31));
+    Var x(x0, true);
+    auto [g] = autograd::grad(sum(Var(cast<double>(x) * cast<double>(x) * cast<double>(x))), std::tuple{x}, create);
+    static_assert(std::is_same_v<decltype(g), Var<float, S4>>);
+    CHECK(g.requires_grad());
+    const Tensor<double, S4> xd(x0), vd(v);
+    near(g.value(), Tensor<double, S4>(3.0 * xd * xd));
+    auto [h] = autograd::grad(g, std::tuple{x}, v, create);
+    near(h.value(), Tensor<double, S4>(6.0 * xd * vd));
+    auto [t] = autograd::grad(sum(h), std::tuple{x}, GradOptions{});
+    near(t.value(), Tensor<double, S4>(6.0 * vd));
+  }
+  SUBCASE("sin(xf * xd), float times double promoted to double: every block of the Hessian") {
+    const Tensor<float, S4> f0(rnd<S4>(-1, 1, 32)), vf(rnd<S4>(-1, 1, 33));
+    const Tensor<double, S4> d0 = rnd<S4>(-1, 1, 34), vd = rnd<S4>(-1, 1, 35);
+    Var xf(f0, true);
+    Var xd(d0, true);
+    auto [gf, gd] = autograd::grad(sum(Var(sin(xf * xd))), std::tuple{xf, xd}, create);
+    const Tensor<double, S4> a(f0), p(a * d0), c(cos(p)), s(sin(p)), wf(vf);
+    near(gf.value(), Tensor<double, S4>(c * d0));
+    near(gd.value(), Tensor<double, S4>(c * a));
+    // S = gf . vf + gd . vd with gf = cos(p) xd, gd = cos(p) xf.
+    auto [hf, hd] = autograd::grad(Var(sum(Var(gf * vf)) + sum(Var(gd * vd))), std::tuple{xf, xd}, GradOptions{});
+    near(hf.value(), Tensor<double, S4>(-s * d0 * d0 * wf + (c - s * a * d0) * vd));
+    near(hd.value(), Tensor<double, S4>((c - s * a * d0) * wf - s * a * a * vd));
+  }
+  SUBCASE("gradgradcheck through double -> float -> double, nested in one expression and across nodes") {
+    // eps = 1e-2: f is a cubic, so the central difference of its quadratic first VJP has no truncation
+    // error, and float's rounding of x (6e-8 relative) moves it by about 6e-8 / 1e-2, far below the
+    // default tolerances (at eps = 1e-6 that rounding alone would be 6e-2).
+    const double eps = 1e-2;
+    auto nested = [](const auto& x) { return Var(cast<double>(cast<float>(x) * cast<float>(x)) * x); };
+    auto r = gradgradcheck(nested, std::tuple{rnd<S34>(-1, 1, 36)}, eps);
+    INFO(r.message);
+    CHECK(r.ok);
+    auto across = [](const auto& x) {
+      const Var<float, S34> xf = cast<float>(x) * 2.0f;
+      return Var(cast<double>(xf) * x * x + xf);
+    };
+    r = gradgradcheck(across, std::tuple{rnd<S34>(-1, 1, 37)}, eps);
+    INFO(r.message);
+    CHECK(r.ok);
+  }
+}
