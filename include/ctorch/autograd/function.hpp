@@ -7,6 +7,7 @@
 // `accumulate` (or writes straight into `grad_buffer`, as the GEMM-based VJPs do).
 #pragma once
 #include <array>
+#include <memory>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -261,27 +262,102 @@ auto as_var(X&& x) {
 template <class X>
 using as_var_t = decltype(as_var(std::declval<X>()));
 
+namespace detail {
+// F's backward in the form that is given the inputs (see apply): with the values as tensors...
+template <class F, class O, class... X>
+concept backward_with_inputs = requires(F& f, const O& g, const X&... x) {
+  f.backward(g, x.value()...);
+};
+// ...and, for create_graph, with the arriving gradient and the inputs as Vars, giving Vars or expressions of
+// them (a backward taking tensors also accepts Vars, converted to plain tensors: not differentiable).
+template <class O>
+using grad_var_t = Var<typename O::value_type, typename O::shape_type, typename O::device_type>;
+template <class F, class O, class... X>
+using var_backward_t =
+    decltype(std::declval<F&>().backward(std::declval<const grad_var_t<O>&>(), std::declval<const X&>()...));
+template <class R>
+inline constexpr bool all_tracked = Tracked<R>;
+template <class... R>
+inline constexpr bool all_tracked<std::tuple<R...>> = (Tracked<R> && ...);
+template <class F, class O, class... X>
+concept backward_with_vars = all_tracked<var_backward_t<F, O, X...>>;  // false when the call is ill-formed
+
+// requires: c is a Var or an expression of Vars whose dtype is in's and whose shape broadcasts to in's.
+// ensures: in's create_graph gradient += c (a custom function's create_graph backward's result).
+template <class V, class C>
+void accumulate_custom_graph(const V& in, const C& c) {
+  auto cv = as_var(c);
+  using CV = decltype(cv);
+  static_assert(std::is_same_v<typename CV::value_type, typename V::value_type>,
+                "ctorch: apply: backward must return each input's gradient in that input's dtype");
+  if constexpr (std::is_same_v<CV, V>)
+    accumulate_graph(in, cv);
+  else
+    accumulate_graph(in, bcast_to(cv, in.dims()));
+}
+}  // namespace detail
+
 // A user-defined differentiable function, as torch.autograd.Function. F is a class with
-//   Tensor<...> forward(const Tensor<...>&... inputs);       // may keep what backward needs as members
-//   R backward(const Tensor<...>& grad_output);              // R: one tensor (one input) or a std::tuple
-// and apply<F>(args...) runs forward on the inputs' values and records a node that owns the F object
-// (its members are the saved tensors).
+//   Tensor<...> forward(const Tensor<...>&... inputs);
+// and a backward in one of two forms (R: one gradient for one input, else a std::tuple of them, each an
+// expression or tensor that broadcasts to its input's shape):
+//   R backward(const Tensor<...>& grad_output);     // forward keeps what it needs as members
+//   R backward(const auto& grad_output, const auto&... inputs);
+// apply(F{}, x...) runs forward on the inputs' values and records a node that owns the F object.
+// The second form is given the inputs (what PyTorch's ctx.save_for_backward(*inputs) keeps): their values
+// as tensors in a plain backward, and, under create_graph, the arriving gradient and the inputs as Vars, so
+// a backward written with differentiable ops (generic: `const auto&`) is recorded and differentiable again,
+// to any order, its second derivatives reaching the inputs. The first form, or a second form that takes
+// only tensors, has no create_graph backward: create_graph through it throws naming CustomFunctionBackward
+// (its members are plain tensors, so second derivatives through them would be silently lost).
+// requires: x... are Vars; F as above. ensures: a Var holding forward's value, recorded when an x requires
+// grad.
 template <class F, class... X>
 auto apply(F f, const X&... x) {
   auto out = f.forward(x.value()...);
   using O = decltype(out);
-  auto fn = [f = std::move(f)](const O& g, const O&, const X&... in) mutable {
-    auto grads = f.backward(g);
+  // Sends each input its part of backward's result r (the inputs as a tuple: g++ 12 loses a captured pack in
+  // the nested lambda).
+  auto send = [](const auto& r, auto acc, const std::tuple<const X&...>& in) {
     if constexpr (sizeof...(X) == 1) {
-      (accumulate(in, grads), ...);
+      acc(std::get<0>(in), r);
     } else {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (accumulate(in, std::get<I>(grads)), ...);
+        (acc(std::get<I>(in), std::get<I>(r)), ...);
       }
       (std::index_sequence_for<X...>{});
     }
   };
-  return record("CustomFunctionBackward", std::move(out), std::move(fn), x...);
+  auto plain = [](const auto& v, const auto& c) { accumulate(v, c); };
+  if constexpr (detail::backward_with_inputs<F, O, X...>) {
+#if CTORCH_CREATE_GRAPH
+    if constexpr (detail::backward_with_vars<F, O, X...>) {
+      // One F shared by both backward forms, as PyTorch's ctx.
+      auto fp = std::make_shared<F>(std::move(f));
+      return record_graph(
+          "CustomFunctionBackward", std::move(out),
+          [fp, send, plain](const O& g, const O&, const X&... in) {
+            send(fp->backward(g, in.value()...), plain, std::tie(in...));
+          },
+          [fp, send](const auto& g, const X&... in) {
+            auto graph = [](const auto& v, const auto& c) { detail::accumulate_custom_graph(v, c); };
+            send(fp->backward(g, in...), graph, std::tie(in...));
+          },
+          x...);
+    } else
+#endif
+    {
+      auto fn = [f = std::move(f), send, plain](const O& g, const O&, const X&... in) mutable {
+        send(f.backward(g, in.value()...), plain, std::tie(in...));
+      };
+      return record("CustomFunctionBackward", std::move(out), std::move(fn), x...);
+    }
+  } else {
+    auto fn = [f = std::move(f), send, plain](const O& g, const O&, const X&... in) mutable {
+      send(f.backward(g), plain, std::tie(in...));
+    };
+    return record("CustomFunctionBackward", std::move(out), std::move(fn), x...);
+  }
 }
 
 }  // namespace ctorch::autograd

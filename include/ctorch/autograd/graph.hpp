@@ -10,10 +10,13 @@
 // tape, its values recomputed and its derivatives built as graph::OpNode's: one elementwise op over
 // the output's elements flattened to one dim, with scalar loops, so the node types depend on the op
 // and the dtype only (not on the expression or the shape), which keeps the added compile time small.
-// Products, reductions and views give their create_graph VJPs through record_graph. The first-order
+// A part of the expression in another floating dtype (cast<double>(x) of a float x) gets a tape of its own in
+// that dtype, joined to the node's by recorded conversions (to_dtype). Products, reductions and views give
+// their create_graph VJPs through record_graph. The first-order
 // pass (propagate, plain tensors) is untouched: none of this runs without create_graph.
 #pragma once
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -175,6 +178,25 @@ Var<T, S2, D> reshape_to(const Var<T, S, D>& v, const Dims<S2>& to) {
         for (index_t i = 0; i < in.numel(); ++i) d[i] += gp[i];
       },
       [](const Var<T, S2, D>& g, const Var<T, S, D>& in) { accumulate_graph(in, reshape_to(g, in.dims())); }, v);
+}
+
+// ensures: v converted to dtype T, recorded: its VJP converts the gradient back (to_dtype again, so every
+// order is recorded). The create_graph pass joins the parts of a fused expression in other dtypes with it.
+template <DType T, class U, class S, class D>
+Var<T, S, D> to_dtype(const Var<U, S, D>& v) {
+  Tensor<T, S, D> out(uninitialized, v.dims());
+  const U* vp = v.value().data();
+  for (index_t i = 0; i < out.numel(); ++i) out.data()[i] = static_cast<T>(vp[i]);
+  return record_graph(
+      "ToCopyBackward0", std::move(out),
+      [](const auto& g, const auto&, const Var<U, S, D>& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;
+        U* d = grad_buffer(in, fresh).data();
+        const T* gp = g.data();
+        for (index_t i = 0; i < in.numel(); ++i) d[i] += static_cast<U>(gp[i]);
+      },
+      [](const Var<T, S, D>& g, const Var<U, S, D>& in) { accumulate_graph(in, to_dtype<U>(g)); }, v);
 }
 
 namespace graph {
@@ -433,8 +455,9 @@ inline constexpr std::size_t arity = 0;
 template <class Op, class... A>
 inline constexpr std::size_t arity<Map<Op, A...>> = sizeof...(A);
 
-// A subexpression the gradient flows through: it reads a Var and has the node's (floating) dtype.
-// Others (constants, comparisons, other dtypes) enter the derivatives as constants.
+// A subexpression the gradient flows through: it reads a Var and has the node's (floating) dtype. One
+// that reads a Var in another floating dtype gets a tape of its own (build); others (constants,
+// comparisons, integers) enter the derivatives as constants.
 template <class T, class A>
 inline constexpr bool graphable = detail::var_count<A> > 0 && std::is_same_v<typename A::value_type, T>;
 
@@ -490,6 +513,7 @@ struct Tape {
   std::vector<Node> nodes;        // post-order: operands before their op, the root last
   std::vector<std::size_t> kids;  // operand node indices, per op node
   std::vector<Val<T, D>> scratch;
+  std::vector<std::shared_ptr<const void>> subs;  // the tapes of subexpressions in other dtypes (build)
 };
 
 // The value of a constant subexpression over the elements, in T (it may read Vars: their values).
@@ -519,6 +543,15 @@ void put_leaf(const void* leaf, const typename Val<T, D>::V& g, const void* out)
     accumulate_graph(v, go);
   else
     accumulate_graph(v, sum_to(go, v.dims()));
+}
+
+template <class T, class D>
+void run(const Tape<T, D>& tp, Val<T, D> g_root, const void* out);
+
+// The gradient reaching a subexpression of dtype U (build): cast to U and sent through its tape.
+template <class U, class T, class D>
+void run_sub(const void* sub, const typename Val<T, D>::V& g, const void* out) {
+  run(*static_cast<const Tape<U, D>*>(sub), Val<U, D>(to_dtype<U>(g)), out);
 }
 
 // Appends e (post-order) and returns its node index.
@@ -556,9 +589,22 @@ std::size_t build(Tape<T, D>& tp, const E& e, const Dims<SO>& out) {
     for (std::size_t k : idx) tp.scratch.push_back(tp.nodes[k].y);
     n.y = VT(n.op->recompute(tp.scratch.data()));
     tp.nodes.push_back(std::move(n));
+  } else if constexpr (detail::var_count<E> > 0 && std::is_floating_point_v<typename E::value_type>) {
+    // A subexpression of another floating dtype U (cast<double>(x) of a float x, or x in x_float * y_double):
+    // a tape of its own in U, its value cast to T and the arriving gradient cast back, both recorded
+    // (to_dtype); the sub-tape sends its gradients to its Var leaves as this one does.
+    using U = typename E::value_type;
+    Val<U, D>::ext() = VT::ext();
+    auto sub = std::make_shared<Tape<U, D>>();
+    build(*sub, e, out);
+    N n;
+    n.y = VT(to_dtype<T>(sub->nodes.back().y.full()));
+    n.graphable = true;
+    n.put = &run_sub<U, T, D>;
+    n.leaf = sub.get();
+    tp.subs.push_back(std::move(sub));
+    tp.nodes.push_back(std::move(n));
   } else {
-    if constexpr (is_var_v<E> && !std::is_same_v<typename E::value_type, T>)
-      if (e.requires_grad()) throw autograd_error(detail::graph_unsupported("a dtype conversion of a Var"));
     N n;
     n.y = constant<T, D>(e, out);
     tp.nodes.push_back(std::move(n));
@@ -571,7 +617,7 @@ std::size_t build(Tape<T, D>& tp, const E& e, const Dims<SO>& out) {
 // warns -Wmismatched-new-delete in a program that replaces them with malloc/free, as the zero-alloc
 // test does.)
 template <class T, class D>
-void run(Tape<T, D>& tp, Val<T, D> g_root, const void* out) {
+void run(const Tape<T, D>& tp, Val<T, D> g_root, const void* out) {
   using VT = Val<T, D>;
   std::vector<std::optional<VT>> grads;
   for (std::size_t j = 0; j < tp.nodes.size(); ++j) grads.emplace_back();

@@ -43,44 +43,13 @@ void cumprod_vjp_into(const std::array<index_t, R>& ext, const T* g, const T* x,
   });
 }
 
-// The VJP as a recorded op of (g, x) (cumprod's create_graph VJP), G_i = sum_{j >= i} g_j C_ij with
-// C_ij = prod_{l <= j, l != i} x_l. Its own VJP, for upstream u, per lane:
-//   dg_j = sum_{i <= j} u_i C_ij = A_{j+1}, where A_0 = 0, A_{k+1} = A_k x_k + u_k P_k, P_k = x_0 ... x_{k-1};
-//   dx_k = sum_{j >= k} g_j T_j, T_j = sum_{i <= j, i != k} u_i prod_{l <= j, l != i, k} x_l, where
-//   T_k = A_k and T_j = T_{j-1} x_j + u_j Q_j, Q_j = prod_{l < j, l != k} x_l (Q_{k+1} = P_k):
-// O(n^2) per lane, no division. Third derivatives through it throw (create_graph stops here).
+// The VJP as a recorded op of (g, x) (cumprod's create_graph VJP): dx_i = P_{i-1} S_i with the prefix
+// products P_{i-1} = linrec<false>(e_first, shifted x)_i and S = linrec<true>(g, x) (S_i = g_i + x_{i+1}
+// S_{i+1}), both recorded lane recurrences (prod.hpp), so every order is recorded, exact with zeros.
 template <std::size_t D, class T, class S, class Dev>
 Var<T, S, Dev> cumprod_vjp(const Var<T, S, Dev>& g, const Var<T, S, Dev>& x) {
-  Tensor<T, S, Dev> out(g.dims());
-  cumprod_vjp_into<D>(g.sizes(), g.value().data(), x.value().data(), out.data());
-  using V = Var<T, S, Dev>;
-  return autograd::record(
-      "CumprodBackwardBackward0", std::move(out),
-      [](const auto& u, const auto&, const V& gin, const V& xin) {
-        bool fresh;
-        T* dg = gin.requires_grad() ? autograd::grad_buffer(gin, fresh).data() : nullptr;
-        T* dx = xin.requires_grad() ? autograd::grad_buffer(xin, fresh).data() : nullptr;
-        const T* up = u.data();
-        const T* gp = gin.value().data();
-        const T* xp = xin.value().data();
-        std::vector<T> a, p;
-        for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
-          lane_prefix(xp, up, base, st, n, a, p);
-          if (dg)
-            for (index_t j = 0; j < n; ++j) dg[base + j * st] += a[std::size_t(j + 1)];
-          if (dx)
-            for (index_t k = 0; k < n; ++k) {
-              T t = a[std::size_t(k)], q = p[std::size_t(k)], acc = gp[base + k * st] * t;  // T_k, Q_{k+1}
-              for (index_t j = k + 1; j < n; ++j) {
-                t = t * xp[base + j * st] + up[base + j * st] * q;
-                acc += gp[base + j * st] * t;
-                q *= xp[base + j * st];
-              }
-              dx[base + k * st] += acc;
-            }
-        });
-      },
-      g, x);
+  const auto before = linrec<false, D>(lane_onehot<false, D, T, S, Dev>(x.dims()), lane_shift<true, D>(x));
+  return Var<T, S, Dev>(before * linrec<true, D>(g, x));
 }
 }  // namespace detail
 

@@ -2,8 +2,6 @@
 // Shape: as sum. dtype: bool and integers give int64, floating point keeps its dtype. Empty input
 // gives 1. Fused like sum.
 #pragma once
-#include <vector>
-
 #include "../comparison/eq.hpp"
 #include "../pointwise/mul.hpp"
 #include "common.hpp"
@@ -83,46 +81,109 @@ Tensor<T, S, Dev> prod_others(const Tensor<T, S, Dev>& x) {
   return out;
 }
 
-// Along one lane (elements at base + k * st, k < n), for k = 0 .. n: p[k] = x_0 ... x_{k-1} and
-// a[k] = sum_{i < k} u_i prod_{l < k, l != i} x_l, by a[k+1] = a[k] x_k + u_k p[k] (no division): the prefix
-// half of the VJPs of prod_others and cumprod_vjp.
-template <class T>
-void lane_prefix(const T* x, const T* u, index_t base, index_t st, index_t n, std::vector<T>& a, std::vector<T>& p) {
-  a.assign(std::size_t(n) + 1, T(0));
-  p.assign(std::size_t(n) + 1, T(1));
-  for (index_t k = 0; k < n; ++k) {
-    const T xk = x[base + k * st];
-    a[std::size_t(k + 1)] = a[std::size_t(k)] * xk + u[base + k * st] * p[std::size_t(k)];
-    p[std::size_t(k + 1)] = p[std::size_t(k)] * xk;
-  }
+// Two recorded lane ops that make the create_graph VJPs of prod and cumprod differentiable to any order,
+// exact with zeros (products only, no division). Along each lane (k = 0 .. n-1), with coefficients c:
+//   linrec<false>(w, c): y_j = w_j + c_j y_{j-1}   (y_{-1} = 0), y_j = sum_{i <= j} w_i prod_{i < l <= j} c_l
+//   linrec<true>(g, c):  y_i = g_i + c_{i+1} y_{i+1} (y_n = 0),  y_i = sum_{j >= i} g_j prod_{i < l <= j} c_l
+// and lane_shift<true>(x)_k = x_{k-1} (0 at k = 0), lane_shift<false>(x)_k = x_{k+1} (0 at k = n-1), each
+// the other's adjoint. The two recurrences are linear in their first argument and each other's adjoint
+// there; for upstream v, with Y the op's value and Z = linrec<!Rev>(v, c):
+//   forward: dw = Z, dc_m = Y_{m-1} Z_m;   reverse: dg = Z, dc_m = Y_m Z_{m-1}
+// (dY_j/dc_m factors at m into the part of the lane before m and the part after it). So the family
+// {linrec, lane_shift, *} is closed under taking VJPs, and every order is recorded.
+template <bool Rev, std::size_t D, class T, std::size_t R>
+void linrec_into(const std::array<index_t, R>& ext, const T* w, const T* c, T* out) {
+  for_each_lane(ext, D, [&](index_t base, index_t st, index_t n) {
+    if constexpr (Rev) {
+      T acc = w[base + (n - 1) * st];
+      out[base + (n - 1) * st] = acc;
+      for (index_t j = n - 1; j-- > 0;) out[base + j * st] = acc = w[base + j * st] + c[base + (j + 1) * st] * acc;
+    } else {
+      T acc = w[base];
+      out[base] = acc;
+      for (index_t j = 1; j < n; ++j) out[base + j * st] = acc = w[base + j * st] + c[base + j * st] * acc;
+    }
+  });
+}
+// out += x shifted along the lanes by one toward the end (Next) or the start, zero filled.
+template <bool Next, std::size_t D, class T, std::size_t R>
+void lane_shift_add(const std::array<index_t, R>& ext, const T* x, T* out) {
+  for_each_lane(ext, D, [&](index_t base, index_t st, index_t n) {
+    for (index_t j = 1; j < n; ++j) {
+      if constexpr (Next)
+        out[base + j * st] += x[base + (j - 1) * st];
+      else
+        out[base + (j - 1) * st] += x[base + j * st];
+    }
+  });
 }
 
-// prod_others as a recorded op (the create_graph VJP of prod multiplies by it). Its VJP: for upstream u,
-// dx_k = sum_{i != k} u_i prod_{l != i, k} x_l = A_k S_k + P_k B_k, with P_k, S_k the products before and
-// after k and A_{k+1} = A_k x_k + u_k P_k, B_{k-1} = B_k x_k + u_k S_k (again no division).
+template <bool Next, std::size_t D, class T, class S, class Dev>
+Var<T, S, Dev> lane_shift(const Var<T, S, Dev>& x) {
+  using V = Var<T, S, Dev>;
+  Tensor<T, S, Dev> out(x.dims());
+  lane_shift_add<Next, D>(x.sizes(), x.value().data(), out.data());
+  return autograd::record_graph(
+      "LaneShiftBackward", std::move(out),
+      [](const auto& g, const auto&, const V& in) {
+        if (!in.requires_grad()) return;
+        bool fresh;  // a fresh buffer holds zeros: += is right either way
+        lane_shift_add<!Next, D>(g.sizes(), g.data(), autograd::grad_buffer(in, fresh).data());
+      },
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, lane_shift<!Next, D>(g)); }, x);
+}
+
+template <bool Rev, std::size_t D, class T, class S, class Dev>
+Var<T, S, Dev> linrec(const Var<T, S, Dev>& w, const Var<T, S, Dev>& c) {
+  using V = Var<T, S, Dev>;
+  Tensor<T, S, Dev> out(uninitialized, w.dims());
+  linrec_into<Rev, D>(w.sizes(), w.value().data(), c.value().data(), out.data());
+  return autograd::record_graph(
+      Rev ? "LinearRecurrenceReverseBackward" : "LinearRecurrenceBackward", std::move(out),
+      [](const auto& v, const auto& y, const V& win, const V& cin) {
+        Tensor<T, S, Dev> z(uninitialized, v.dims());
+        linrec_into<!Rev, D>(v.sizes(), v.data(), cin.value().data(), z.data());
+        if (cin.requires_grad()) {
+          Tensor<T, S, Dev> sh(v.dims());  // the shifted factor: Y_{m-1} (forward) or Z_{m-1} (reverse)
+          lane_shift_add<true, D>(v.sizes(), Rev ? z.data() : y.data(), sh.data());
+          if constexpr (Rev)
+            autograd::accumulate(cin, sh * y);
+          else
+            autograd::accumulate(cin, sh * z);
+        }
+        if (win.requires_grad()) autograd::accumulate(win, std::move(z));
+      },
+      [](const auto& v, const V& win, const V& cin) {
+        const V y = linrec<Rev, D>(win, cin);  // recomputed as a recorded Var, so dc is differentiable in w
+        const V z = linrec<!Rev, D>(v, cin);
+        if (cin.requires_grad()) {
+          if constexpr (Rev)
+            autograd::accumulate_graph(cin, V(y * lane_shift<true, D>(z)));
+          else
+            autograd::accumulate_graph(cin, V(lane_shift<true, D>(y) * z));
+        }
+        autograd::accumulate_graph(win, z);
+      },
+      w, c);
+}
+
+// A constant with 1 at the first (Last: the last) element of every lane along D, 0 elsewhere.
+template <bool Last, std::size_t D, class T, class S, class Dev>
+Var<T, S, Dev> lane_onehot(const Dims<S>& dims) {
+  Tensor<T, S, Dev> t(dims);
+  T* p = t.data();
+  for_each_lane(t.sizes(), D, [&](index_t base, index_t st, index_t n) { p[base + (Last ? n - 1 : 0) * st] = T(1); });
+  return Var<T, S, Dev>(std::move(t));
+}
+
+// prod_others as a recorded op (the create_graph VJP of prod multiplies by it): the products before k,
+// linrec<false>(e_first, shifted x)_k = x_0 ... x_{k-1}, times those after, linrec<true>(e_last, x)_k =
+// x_{k+1} ... x_{n-1}; differentiable to any order (see linrec).
 template <std::size_t D, class T, class S, class Dev>
 Var<T, S, Dev> prod_others(const Var<T, S, Dev>& x) {
-  return autograd::record(
-      "ProdBackwardBackward0", prod_others<D>(x.value()),
-      [](const auto& u, const auto&, const Var<T, S, Dev>& in) {
-        if (!in.requires_grad()) return;
-        bool fresh;
-        T* out = autograd::grad_buffer(in, fresh).data();  // a fresh buffer holds zeros: += is right either way
-        const T* xp = in.value().data();
-        const T* up = u.data();
-        std::vector<T> a, p;
-        for_each_lane(u.sizes(), D, [&](index_t base, index_t st, index_t n) {
-          lane_prefix(xp, up, base, st, n, a, p);
-          T b(0), q(1);  // B_k and S_k, from the end of the lane
-          for (index_t k = n; k-- > 0;) {
-            out[base + k * st] += a[std::size_t(k)] * q + p[std::size_t(k)] * b;
-            const T xk = xp[base + k * st];
-            b = b * xk + up[base + k * st] * q;
-            q *= xk;
-          }
-        });
-      },
-      x);
+  const auto before = linrec<false, D>(lane_onehot<false, D, T, S, Dev>(x.dims()), lane_shift<true, D>(x));
+  const auto after = linrec<true, D>(lane_onehot<true, D, T, S, Dev>(x.dims()), x);
+  return Var<T, S, Dev>(before * after);
 }
 }  // namespace detail
 
