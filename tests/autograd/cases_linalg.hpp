@@ -354,7 +354,8 @@ inline const std::set<std::string>& linalg_not_yet() {
   static const std::set<std::string> s = {
       "det_singular",       // the cofactors of a singular matrix come from an SVD
       "svd_full_matrices",  // the extra columns of U / rows of Vh
-      // LU factorizations and solves, QR, Householder products, eig: no create_graph VJP yet
+      // lu and lu_factor of a non-square matrix, QR, Householder products, eig: no create_graph
+      // VJP yet
       "eig",
       "eig_gram",
       "eig_gram_imag",
@@ -363,15 +364,9 @@ inline const std::set<std::string>& linalg_not_yet() {
       "eigvals",
       "eigvals_imag",
       "householder_product_full_k",
-      "lu",
-      "lu_factor",
       "lu_factor_tall",
       "lu_factor_wide",
       "lu_l_only",
-      "lu_solve",
-      "lu_solve_adjoint",
-      "lu_solve_factors",
-      "lu_solve_factors_adjoint",
       "lu_tall",
       "lu_u_only",
       "lu_wide",
