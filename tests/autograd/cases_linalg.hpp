@@ -354,8 +354,8 @@ inline const std::set<std::string>& linalg_not_yet() {
   static const std::set<std::string> s = {
       "det_singular",       // the cofactors of a singular matrix come from an SVD
       "svd_full_matrices",  // the extra columns of U / rows of Vh
-      // lu and lu_factor of a non-square matrix, QR, Householder products, eig: no create_graph
-      // VJP yet
+      // lu and lu_factor of a non-square matrix, QR of a wide matrix, Householder products, eig: no
+      // create_graph VJP yet
       "eig",
       "eig_gram",
       "eig_gram_imag",
@@ -377,9 +377,7 @@ inline const std::set<std::string>& linalg_not_yet() {
       "ormqr_right",
       "ormqr_right_t",
       "ormqr_t",
-      "qr",
       "qr_complete_wide",
-      "qr_square_q",
       "qr_wide",
   };
   return s;

@@ -8,9 +8,12 @@
 // gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix of M's lower triangle; m < n: with
 // A = [X | Y], R = [U | V], gY = Q gV and gX the square case for (gQ + Y gV^T, gU). Complete mode is
 // differentiable only when m <= n (value_error in backward otherwise, as PyTorch).
+// create_graph: reduced mode with static m >= n only (the tall formula, recorded); otherwise it throws.
 #pragma once
 #include "geqrf.hpp"
+#include "graph_grad.hpp"
 #include "lapack_grad.hpp"
+#include "triangular_solve.hpp"
 
 namespace ctorch {
 
@@ -121,18 +124,53 @@ auto qr(const X& a) {
   using TR = decltype(r.R);
   using TQ = decltype(r.Q);
   TR rcopy = r.R;
-  auto Q = autograd::record(
+  // create_graph (reduced mode, static m >= n; otherwise it throws): the tall formula on a recomputed,
+  // recorded QR (the same factors: the computation is deterministic), copyltu(M) = L + L^T + diag(M)
+  // with L M's strictly lower part, and X R^-T by a recorded triangular solve. is_q: the Q node's
+  // (gR = 0) or the R node's (gQ = 0).
+  auto gfn = [](const auto& g, const V& in, auto is_q) {
+    using S = typename V::shape_type;
+    using T = typename V::value_type;
+    constexpr bool tall =
+        Mode == QrMode::reduced && cd::la_rows<S> != Dyn && cd::la_cols<S> != Dyn && cd::la_rows<S> >= cd::la_cols<S>;
+    if constexpr (!tall) {
+      (void)g, (void)in;
+      cd::gg::unsupported("LinalgQrBackward0 (a wide matrix or mode='complete')");
+    } else {
+      namespace gg = cd::gg;
+      const auto f = qr<Mode>(in);
+      const auto& q = f.Q;
+      const auto& rr = f.R;
+      const auto m = [&] {  // R gR^T - gQ^T Q
+        if constexpr (decltype(is_q)::value)
+          return autograd::as_var(gg::mm(gg::mT(g), q) * T(-1));
+        else
+          return autograd::as_var(gg::mm(rr, gg::mT(g)));
+      }();
+      const auto d = m.dims();
+      const auto low = autograd::as_var(m * gg::tri_mask(d, false, T(0)));
+      const auto c = autograd::as_var(low + gg::mT(low) + m * gg::tri_mask(d, true, T(1), T(0)));
+      const auto x = [&] {  // gQ + Q copyltu(M)
+        if constexpr (decltype(is_q)::value)
+          return autograd::as_var(g + gg::mm(q, c));
+        else
+          return autograd::as_var(gg::mm(q, c));
+      }();
+      gg::send(in, linalg::solve_triangular(gg::mT(rr), x, false, false));  // X R^-T
+    }
+  };
+  auto Q = autograd::record_graph(
       "LinalgQrBackward0", std::move(r.Q),
       [grad, R = std::move(rcopy)](const auto& g, const auto& q, const V& in) {
         grad(g.data(), static_cast<const typename V::value_type*>(nullptr), q, R, in);
       },
-      v);
-  auto R = autograd::record(
+      [gfn](const auto& g, const V& in) { gfn(g, in, std::true_type{}); }, v);
+  auto R = autograd::record_graph(
       "LinalgQrBackward0", std::move(r.R),
       [grad, Qv = TQ(Q.value())](const auto& g, const auto& rr, const V& in) {
         grad(static_cast<const typename V::value_type*>(nullptr), g.data(), Qv, rr, in);
       },
-      v);
+      [gfn](const auto& g, const V& in) { gfn(g, in, std::false_type{}); }, v);
   return QrResult<decltype(Q), decltype(R)>{std::move(Q), std::move(R)};
 }
 }  // namespace linalg
