@@ -354,7 +354,7 @@ inline const std::set<std::string>& linalg_not_yet() {
   static const std::set<std::string> s = {
       "det_singular",       // the cofactors of a singular matrix come from an SVD
       "svd_full_matrices",  // the extra columns of U / rows of Vh
-      // lu and lu_factor of a non-square matrix, QR of a wide matrix, Householder products, eig: no
+      // lu and lu_factor of a non-square matrix, complete QR, Householder products, eig: no
       // create_graph VJP yet
       "eig",
       "eig_gram",
@@ -378,7 +378,6 @@ inline const std::set<std::string>& linalg_not_yet() {
       "ormqr_right_t",
       "ormqr_t",
       "qr_complete_wide",
-      "qr_wide",
   };
   return s;
 }
