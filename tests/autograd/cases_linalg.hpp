@@ -352,8 +352,7 @@ std::map<std::string, test::GradCase> linalg_cases() {
 // test_create_graph_linalg*.cpp check that each throws the "not supported" autograd_error.
 inline const std::set<std::string>& linalg_not_yet() {
   static const std::set<std::string> s = {
-      "det_singular",       // the cofactors of a singular matrix come from an SVD
-      "svd_full_matrices",  // the extra columns of U / rows of Vh
+      "det_singular",  // the cofactors of a singular matrix come from an SVD
       // lu and lu_factor of a non-square matrix, complete QR, Householder products, eig: no
       // create_graph VJP yet
       "eig",

@@ -21,6 +21,7 @@
 #pragma once
 #include <memory>
 
+#include "../view/narrow.hpp"
 #include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
@@ -224,18 +225,45 @@ auto svd_tracked(const X& a);
 // The create_graph form of la_svd_backward for one of gU, gS, gVh (Which: 0, 1, 2; g that gradient, a
 // Var; 3: the gradient of V = Vh^T): the same formulas on a recomputed, recorded SVD (the same singular vectors: the
 // computation is deterministic) with recorded products; the denominators S_j^2 - S_i^2 get 1 added on the diagonal,
-// where the skew parts are exactly 0. full_matrices is not supported (its extra columns would need a
-// slice of U and Vh).
+// where the skew parts are exactly 0.
+template <int Which, class G, class V, class U, class SV, class VH>
+void svd_backward_graph_core(const G& g, const V& in, const U& u, const SV& s, const VH& vh);
+
 template <bool Full, int Which, class G, class V>
 void svd_backward_graph(const G& g, const V& in) {
-  using T = typename V::value_type;
+  using S = typename V::shape_type;
+  [[maybe_unused]] constexpr index_t rows = la_rows<S>, cols = la_cols<S>;
   if constexpr (Full) {
-    gg::unsupported("LinalgSvdBackward0 (full_matrices)");
+    // full_matrices: the same formulas on the first k columns of U and rows of Vh (and of their
+    // gradients: the extra ones are ignored, as PyTorch), taken by recorded narrow views; static
+    // extents only.
+    if constexpr (rows == Dyn || cols == Dyn) {
+      (void)g, (void)in;
+      gg::unsupported("LinalgSvdBackward0 (full_matrices with Dyn extents)");
+    } else {
+      constexpr index_t k = rows < cols ? rows : cols;
+      constexpr int r1 = int(S::rank) - 1, r2 = int(S::rank) - 2;
+      const auto r = svd_tracked<true, false>(in);
+      const auto u = narrow<r1, k>(r.U, 0);
+      const auto vh = narrow<r2, k>(r.Vh, 0);
+      if constexpr (Which == 0)
+        svd_backward_graph_core<Which>(narrow<r1, k>(g, 0), in, u, r.S, vh);
+      else if constexpr (Which == 2)
+        svd_backward_graph_core<Which>(narrow<r2, k>(g, 0), in, u, r.S, vh);
+      else
+        svd_backward_graph_core<Which>(g, in, u, r.S, vh);
+    }
   } else {
     const auto r = svd_tracked<false, false>(in);
-    const auto& u = r.U;
-    const auto& s = r.S;
-    const auto& vh = r.Vh;
+    svd_backward_graph_core<Which>(g, in, r.U, r.S, r.Vh);
+  }
+}
+
+// The formulas of svd_backward_graph on the (reduced) factors u, s, vh.
+template <int Which, class G, class V, class U, class SV, class VH>
+void svd_backward_graph_core(const G& g, const V& in, const U& u, const SV& s, const VH& vh) {
+  using T = typename V::value_type;
+  {
     if constexpr (Which == 1) {
       gg::send(in, gg::mm(autograd::as_var(u * unsqueeze<-2>(g)), vh));
     } else {
