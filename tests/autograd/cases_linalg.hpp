@@ -353,7 +353,7 @@ std::map<std::string, test::GradCase> linalg_cases() {
 inline const std::set<std::string>& linalg_not_yet() {
   static const std::set<std::string> s = {
       "det_singular",  // the cofactors of a singular matrix come from an SVD
-      // lu and lu_factor of a non-square matrix, complete QR, Householder products, eig: no
+      // lu and lu_factor of a non-square matrix, Householder products, eig: no
       // create_graph VJP yet
       "eig",
       "eig_gram",
@@ -376,7 +376,6 @@ inline const std::set<std::string>& linalg_not_yet() {
       "ormqr_right",
       "ormqr_right_t",
       "ormqr_t",
-      "qr_complete_wide",
   };
   return s;
 }

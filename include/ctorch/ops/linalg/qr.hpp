@@ -8,7 +8,7 @@
 // gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix of M's lower triangle; m < n: with
 // A = [X | Y], R = [U | V], gY = Q gV and gX the square case for (gQ + Y gV^T, gU). Complete mode is
 // differentiable only when m <= n (value_error in backward otherwise, as PyTorch).
-// create_graph: reduced mode with static extents (the same formulas, recorded); otherwise it throws.
+// create_graph: static extents (the same formulas, recorded); otherwise it throws.
 #pragma once
 #include "../view/narrow.hpp"
 #include "geqrf.hpp"
@@ -134,7 +134,8 @@ auto qr(const X& a) {
     using T = typename V::value_type;
     namespace gg = cd::gg;
     constexpr index_t rows = cd::la_rows<S>, cols = cd::la_cols<S>;
-    constexpr bool stat = Mode == QrMode::reduced && rows != Dyn && cols != Dyn;
+    // complete mode is reduced mode when m <= n (and not differentiable otherwise: the first-order VJP throws).
+    constexpr bool stat = rows != Dyn && cols != Dyn && (Mode == QrMode::reduced || rows <= cols);
     // The tall formula: (gQ + Q copyltu(R gR^T - gQ^T Q)) R^-T for Q [*, m, k], R [*, k, k] (gq or gr
     // null: zero).
     auto tall = [](const auto& q, const auto& rr, const auto* gq, const auto* gr) {
@@ -151,7 +152,7 @@ auto qr(const X& a) {
     };
     if constexpr (!stat) {
       (void)g, (void)in, (void)tall;
-      cd::gg::unsupported("LinalgQrBackward0 (mode='complete' or Dyn extents)");
+      cd::gg::unsupported("LinalgQrBackward0 (mode='complete' with m > n, or Dyn extents)");
     } else if constexpr (rows >= cols) {
       const auto f = qr<Mode>(in);
       if constexpr (decltype(is_q)::value)
