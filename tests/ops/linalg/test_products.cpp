@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/cases_linalg.hpp"
 #include "autograd/gradcheck_support.hpp"
 #include "support/fixture.hpp"
 #include "support/golden_tensor.hpp"
@@ -154,43 +155,10 @@ TEST_CASE("linalg products: Dyn shape mismatches throw shape_error naming the op
 
 // ---- gradients ------------------------------------------------------------------------------------------
 
-namespace {
 using test::rnd;
-template <class F, class... X>
-test::GradCase with(F f, X... x) {
-  return [=] { return autograd::gradcheck(f, std::tuple{x...}); };
-}
-#define F3(...) [](const auto& i, const auto& a, const auto& b) { return __VA_ARGS__; }
-#define F2(...) [](const auto& a, const auto& b) { return __VA_ARGS__; }
 
-std::map<std::string, test::GradCase> product_cases() {
-  return {
-      {"addmv", with(F3(addmv(i, a, b, 0.5, 2.0)), rnd<Shape<3>>(-1, 1, 1), rnd<Shape<3, 4>>(-1, 1, 2),
-                     rnd<Shape<4>>(-1, 1, 3))},
-      {"addmv_bcast_default",
-       with(F3(addmv(i, a, b)), rnd<Shape<1>>(-1, 1, 4), rnd<Shape<5, 2>>(-1, 1, 5), rnd<Shape<2>>(-1, 1, 6))},
-      {"addmv_transposed", with(F3(addmv(i, transpose<0, 1>(a), b, -1.5, 0.5)), rnd<Shape<3>>(-1, 1, 7),
-                                rnd<Shape<4, 3>>(-1, 1, 8), rnd<Shape<4>>(-1, 1, 9))},
-      {"addr",
-       with(F3(addr(i, a, b, 0.5, 2.0)), rnd<Shape<3, 4>>(-1, 1, 1), rnd<Shape<3>>(-1, 1, 2), rnd<Shape<4>>(-1, 1, 3))},
-      {"addr_bcast",
-       with(F3(addr(i, a, b)), rnd<Shape<3, 1>>(-1, 1, 4), rnd<Shape<3>>(-1, 1, 5), rnd<Shape<5>>(-1, 1, 6))},
-      {"outer", with(F2(outer(a, b)), rnd<Shape<3>>(-1, 1, 1), rnd<Shape<4>>(-1, 1, 2))},
-      {"ger", with(F2(ger(a * b, b)), rnd<Shape<4>>(-1, 1, 3), rnd<Shape<4>>(-1, 1, 4))},
-      {"addbmm", with(F3(addbmm(i, a, b, 0.5, 2.0)), rnd<Shape<4>>(-1, 1, 1), rnd<Shape<2, 3, 5>>(-1, 1, 2),
-                      rnd<Shape<2, 5, 4>>(-1, 1, 3))},
-      {"addbmm_full_input", with(F3(addbmm(i, a, b)), rnd<Shape<3, 4>>(-1, 1, 4), rnd<Shape<3, 3, 2>>(-1, 1, 5),
-                                 rnd<Shape<3, 2, 4>>(-1, 1, 6))},
-      {"baddbmm", with(F3(baddbmm(i, a, b, 0.5, 2.0)), rnd<Shape<2, 3, 4>>(-1, 1, 1), rnd<Shape<2, 3, 5>>(-1, 1, 2),
-                       rnd<Shape<2, 5, 4>>(-1, 1, 3))},
-      {"baddbmm_bcast", with(F3(baddbmm(i, a, b, -1.0, 0.75)), rnd<Shape<1, 3, 1>>(-1, 1, 4),
-                             rnd<Shape<2, 3, 5>>(-1, 1, 5), rnd<Shape<2, 5, 4>>(-1, 1, 6))},
-  };
-}
-}  // namespace
-
-TEST_CASE("gradcheck: addmv, addr, outer, ger, addbmm, baddbmm") {
-  test::run_all(product_cases());
+TEST_CASE("gradcheck: addmm, addmv, addr, outer, ger, addbmm, baddbmm") {
+  test::run_all(test::product_cases<test::FirstOrder>());  // autograd/cases_linalg.hpp
 }
 
 TEST_CASE("linalg products: the autograd nodes carry PyTorch's names; beta = 0 gives input a zero gradient") {

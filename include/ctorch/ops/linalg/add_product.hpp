@@ -8,6 +8,7 @@
 
 #include "../../autograd/function.hpp"
 #include "common.hpp"
+#include "graph_grad.hpp"
 
 namespace ctorch {
 
@@ -79,6 +80,12 @@ void add_input_backward(const VI& in, const G& g, double beta) {
     autograd::accumulate_sum_to(in, g);
   else
     autograd::accumulate_sum_to(in, std::remove_cvref_t<G>(g * T(beta)));
+}
+
+// Its create_graph form (g a Var): beta * g summed to input's extents, recorded.
+template <class VI, class G>
+void add_input_backward_graph(const VI& in, const G& g, double beta) {
+  if (in.requires_grad()) gg::send(in, gg::scaled(g, beta));
 }
 
 }  // namespace detail

@@ -5,6 +5,7 @@
 #pragma once
 #include "common.hpp"
 #include "grad.hpp"
+#include "graph_grad.hpp"
 
 namespace ctorch {
 
@@ -39,7 +40,7 @@ auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha
 
 // Autograd: d input = beta * G (summed over broadcast dims), dA = alpha * G B^T, dB = alpha * A^T G.
 template <Expression I, Expression A, Expression B>
-  requires autograd::AnyTracked<I, A, B>
+requires autograd::AnyTracked<I, A, B>
 auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha = 1) {
   auto vi = autograd::as_var(input);
   auto va = autograd::as_var(a);
@@ -48,14 +49,22 @@ auto addmm(const I& input, const A& a, const B& b, double beta = 1, double alpha
   using VA = decltype(va);
   using VB = decltype(vb);
   using T = typename VA::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "AddmmBackward0", addmm(vi.value(), va.value(), vb.value(), beta, alpha),
       [beta, alpha](const auto& g, const auto&, const VI& in, const VA& x, const VB& y) {
         if (in.requires_grad()) {
-          if (beta == 1) autograd::accumulate_sum_to(in, g);
-          else autograd::accumulate_sum_to(in, typename std::remove_cvref_t<decltype(g)>(g * T(beta)));
+          if (beta == 1)
+            autograd::accumulate_sum_to(in, g);
+          else
+            autograd::accumulate_sum_to(in, typename std::remove_cvref_t<decltype(g)>(g * T(beta)));
         }
         detail::product_backward(g, x, y, T(alpha));
+      },
+      // create_graph: dA = alpha * G B^T, dB = alpha * A^T G, recorded products.
+      [beta, alpha](const auto& g, const VI& in, const VA& x, const VB& y) {
+        if (in.requires_grad()) detail::gg::send(in, detail::gg::scaled(g, beta));
+        if (x.requires_grad()) detail::gg::send(x, detail::gg::scaled(matmul(g, detail::gg::mT(y)), alpha));
+        if (y.requires_grad()) detail::gg::send(y, detail::gg::scaled(matmul(detail::gg::mT(x), g), alpha));
       },
       vi, va, vb);
 }

@@ -7,6 +7,7 @@
 #include "add_product.hpp"
 #include "common.hpp"
 #include "grad.hpp"
+#include "outer.hpp"
 
 namespace ctorch {
 
@@ -58,11 +59,17 @@ auto addmv(const I& input, const M& mat, const V& vec, double beta = 1, double a
   using VM = decltype(vm);
   using VV = decltype(vv);
   using T = typename VM::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "AddmvBackward0", addmv(vi.value(), vm.value(), vv.value(), beta, alpha),
       [beta, alpha](const auto& g, const auto&, const VI& in, const VM& x, const VV& y) {
         detail::add_input_backward(in, g, beta);
         detail::product_backward(g, x, y, T(alpha));
+      },
+      // create_graph: d mat = alpha * outer(G, vec), d vec = alpha * mv(mat^T, G), recorded.
+      [beta, alpha](const auto& g, const VI& in, const VM& x, const VV& y) {
+        detail::add_input_backward_graph(in, g, beta);
+        if (x.requires_grad()) detail::gg::send(x, detail::gg::scaled(outer(g, y), alpha));
+        if (y.requires_grad()) detail::gg::send(y, detail::gg::scaled(mv(detail::gg::mT(x), g), alpha));
       },
       vi, vm, vv);
 }

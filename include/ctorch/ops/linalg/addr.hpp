@@ -40,11 +40,15 @@ auto addr(const I& input, const A& vec1, const B& vec2, double beta = 1, double 
   using VA = decltype(va);
   using VB = decltype(vb);
   using T = typename VA::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "AddrBackward0", addr(vi.value(), va.value(), vb.value(), beta, alpha),
       [beta, alpha](const auto& g, const auto&, const VI& in, const VA& x, const VB& y) {
         detail::add_input_backward(in, g, beta);
         detail::outer_backward(g, x, y, T(alpha));
+      },
+      [beta, alpha](const auto& g, const VI& in, const VA& x, const VB& y) {
+        detail::add_input_backward_graph(in, g, beta);
+        detail::outer_backward_graph(g, x, y, alpha);
       },
       vi, va, vb);
 }

@@ -48,11 +48,18 @@ auto baddbmm(const I& input, const A& batch1, const B& batch2, double beta = 1, 
   using VA = decltype(va);
   using VB = decltype(vb);
   using T = typename VA::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "BaddbmmBackward0", baddbmm(vi.value(), va.value(), vb.value(), beta, alpha),
       [beta, alpha](const auto& g, const auto&, const VI& in, const VA& x, const VB& y) {
         detail::add_input_backward(in, g, beta);
         detail::product_backward(g, x, y, T(alpha));
+      },
+      // create_graph: dA_i = alpha * G_i B_i^T, dB_i = alpha * A_i^T G_i, recorded batched products (for
+      // addbmm G is one [N, P] matrix, broadcast over the batch).
+      [beta, alpha](const auto& g, const VI& in, const VA& x, const VB& y) {
+        detail::add_input_backward_graph(in, g, beta);
+        if (x.requires_grad()) detail::gg::send(x, detail::gg::scaled(matmul(g, detail::gg::mT(y)), alpha));
+        if (y.requires_grad()) detail::gg::send(y, detail::gg::scaled(matmul(detail::gg::mT(x), g), alpha));
       },
       vi, va, vb);
 }

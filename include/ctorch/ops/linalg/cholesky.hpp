@@ -13,6 +13,7 @@
 #pragma once
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
+#include "triangular_solve.hpp"
 
 namespace ctorch {
 
@@ -47,11 +48,12 @@ auto cholesky_impl(const X& a, bool upper) {
   return w;
 }
 
+// (The return type is spelled out: the create_graph VJP calls this function again.)
 template <class Op, class X>
-auto cholesky_tracked(const char* name, const X& a, bool upper) {
+autograd::as_var_t<const X&> cholesky_tracked(const char* name, const X& a, bool upper) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       name, cholesky_impl<Op>(v.value(), upper),
       [upper](const auto& g, const auto& y, const V& in) {
         using T = typename V::value_type;
@@ -73,6 +75,17 @@ auto cholesky_tracked(const char* name, const X& a, bool upper) {
           for (index_t r = 0; r < n; ++r)
             for (index_t c = 0; c < n; ++c) gi(r, c) += T(0.5) * (phi(r, c) + phi(c, r));
         }
+      },
+      // create_graph: the same formula on a recomputed, recorded L, with recorded triangular solves.
+      [upper, name](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        const V f = cholesky_tracked<Op>(name, in, upper);
+        const V l = upper ? V(gg::mT(f)) : f;
+        const V gl = upper ? V(gg::mT(g)) : V(g);
+        const V phi(gg::mm(gg::mT(l), gl) * gg::tri_mask(in.dims(), false, T(0.5)));
+        const auto w = linalg::solve_triangular(gg::mT(l), phi, true);  // L^-T phi
+        const auto z = linalg::solve_triangular(l, w, false, false);    // W L^-1
+        gg::send(in, (z + gg::mT(z)) * T(0.5));
       },
       v);
 }

@@ -6,6 +6,7 @@
 // Gradient (PyTorch's cholesky_inverse_backward): C = Y (G + G^T) Y with Y the result, gL = -C L
 // (upper: -U C), over the whole of L (not only its triangle, as PyTorch).
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -38,7 +39,7 @@ template <Tracked LX>
 auto cholesky_inverse(const LX& L, bool upper = false) {
   auto v = autograd::as_var(L);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "CholeskyInverseBackward0", cholesky_inverse(v.value(), upper),
       [upper](const auto& g, const auto& y, const V& l) {
         using T = typename V::value_type;
@@ -60,6 +61,17 @@ auto cholesky_inverse(const LX& L, bool upper = false) {
           else
             detail::la_addprod<T>(n, n, n, c.ref(), li, out, T(-1));
         }
+      },
+      // create_graph: the same formula with a recorded cholesky_inverse (Y recomputed) and products.
+      [upper](const auto& g, const V& l) {
+        using T = typename V::value_type;
+        namespace gg = detail::gg;
+        const V y = cholesky_inverse(l, upper);
+        const V c(gg::mm(gg::mm(y, autograd::as_var(g + gg::mT(g))), y));
+        if (upper)
+          gg::send(l, gg::mm(l, c) * T(-1));
+        else
+          gg::send(l, gg::mm(c, l) * T(-1));
       },
       v);
 }

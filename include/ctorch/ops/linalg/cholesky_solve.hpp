@@ -7,6 +7,7 @@
 // Gradient (PyTorch's cholesky_solve_backward): gB = A^-1 G, C = gB X^T + X gB^T, gL = -C L (upper:
 // -U C), over the whole of L (not only its triangle, as PyTorch), summed over broadcast batch dims.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -45,7 +46,7 @@ auto cholesky_solve(const BX& B, const LX& L, bool upper = false) {
   auto vl = autograd::as_var(L);
   using VB = decltype(vb);
   using VL = decltype(vl);
-  return autograd::record(
+  return autograd::record_graph(
       "CholeskySolveBackward0", cholesky_solve(vb.value(), vl.value(), upper),
       [upper](const auto& g, const auto& x, const VB& b, const VL& l) {
         using T = typename VL::value_type;
@@ -74,6 +75,20 @@ auto cholesky_solve(const BX& B, const LX& L, bool upper = false) {
           auto gi = detail::la_mat(gl, il, n, n);
           detail::la_addprod<T>(n, n, n, c.ref(), li, upper ? gi.t() : gi, T(-1));
         }
+      },
+      // create_graph: the same formulas with recorded cholesky_solves (X recomputed) and products.
+      [upper](const auto& g, const VB& b, const VL& l) {
+        using T = typename VL::value_type;
+        namespace gg = detail::gg;
+        const auto gb = cholesky_solve(g, l, upper);
+        gg::send(b, gb);
+        if (!l.requires_grad()) return;
+        const auto x = cholesky_solve(b, l, upper);
+        const auto c = autograd::as_var(gg::mm(gb, gg::mT(x)) + gg::mm(x, gg::mT(gb)));
+        if (upper)
+          gg::send(l, gg::mm(l, c) * T(-1));
+        else
+          gg::send(l, gg::mm(c, l) * T(-1));
       },
       vb, vl);
 }

@@ -69,7 +69,7 @@ template <class X>
 auto det_tracked(const X& a) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgDetBackward0", linalg::det(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         using T = typename V::value_type;
@@ -80,6 +80,16 @@ auto det_tracked(const X& a) {
         for (index_t i = 0; i < y.numel(); ++i)
           if (y.data()[i] == T(0) && g.data()[i] != T(0))
             la_singular_cofactor_grad<T>(n, in.value().data() + i * n * n, g.data()[i], ga + i * n * n);
+      },
+      // create_graph: g det(A) A^-T with a recorded det and inverse. At a singular matrix the
+      // cofactors come from an SVD, which has no create_graph form here: refused.
+      [](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        const auto d = det_tracked(in);
+        for (index_t i = 0; i < d.numel(); ++i)
+          if (d.value().data()[i] == T(0)) gg::unsupported("LinalgDetBackward0 at a singular matrix");
+        const auto gd = autograd::as_var(g * d);
+        gg::send(in, gg::per_matrix<V::rank>(gd) * gg::mT(linalg::inv(in)));
       },
       v);
 }

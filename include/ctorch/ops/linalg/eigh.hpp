@@ -11,6 +11,7 @@
 // of each eigenvector, symmetric, and infinite for repeated eigenvalues (as PyTorch). Since only one
 // triangle of A is read, a finite-difference check must perturb A symmetrically.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -120,12 +121,33 @@ auto eigh(const X& a, char uplo = 'L') {
     cd::la_eigh_backward<T>(gw, gv, w.data(), vec.data(), b.count, b.n, ga);
   };
   auto vecs = r.eigenvectors;
-  auto W = autograd::record(
+  // create_graph: the same formulas on a recomputed, recorded eigh (the same eigenvectors: the
+  // computation is deterministic), with recorded products; the denominators w_j - w_i get 1 added on
+  // the diagonal, where skew(V^T gV) is exactly 0.
+  auto W = autograd::record_graph(
       "LinalgEighBackward0", std::move(r.eigenvalues),
-      [grad, vecs](const auto& g, const auto& w, const V& in) { grad(g.data(), nullptr, w, vecs, in); }, v);
-  auto Vv = autograd::record(
+      [grad, vecs](const auto& g, const auto& w, const V& in) { grad(g.data(), nullptr, w, vecs, in); },
+      [uplo](const auto& g, const V& in) {
+        const auto e = eigh(in, uplo);
+        const auto& vv = e.eigenvectors;
+        cd::gg::send(in, cd::gg::mm(autograd::as_var(vv * unsqueeze<-2>(g)), cd::gg::mT(vv)));
+      },
+      v);
+  auto Vv = autograd::record_graph(
       "LinalgEighBackward0", std::move(r.eigenvectors),
-      [grad, w = W.value()](const auto& g, const auto& vec, const V& in) { grad(nullptr, g.data(), w, vec, in); }, v);
+      [grad, w = W.value()](const auto& g, const auto& vec, const V& in) { grad(nullptr, g.data(), w, vec, in); },
+      [uplo](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        const auto e = eigh(in, uplo);
+        const auto& vv = e.eigenvectors;
+        const auto& w = e.eigenvalues;
+        const auto t = autograd::as_var(cd::gg::mm(cd::gg::mT(vv), g));
+        const auto den =
+            autograd::as_var(unsqueeze<-2>(w) - unsqueeze<-1>(w) + cd::gg::tri_mask(in.dims(), true, T(1), T(0)));
+        const auto k = autograd::as_var((t - cd::gg::mT(t)) * T(0.5) / den);
+        cd::gg::send(in, cd::gg::mm(cd::gg::mm(vv, k), cd::gg::mT(vv)));
+      },
+      v);
   return EighResult<decltype(W), decltype(Vv)>{std::move(W), std::move(Vv)};
 }
 

@@ -8,6 +8,7 @@
 // the input matrix is singular." (with "(Batch element i): " for batches); an ill-conditioned one gives
 // large values, as in PyTorch. Gradient: Y = A^-1, gA = -Y^T G Y^T (PyTorch's LinalgInvExBackward0).
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -33,12 +34,13 @@ auto inverse_impl(const X& a) {
   return out;
 }
 
-// The Var form: the inverse recorded with its VJP, gA = -Y^T G Y^T for each matrix.
+// The Var form: the inverse recorded with its VJP, gA = -Y^T G Y^T for each matrix. (The return type
+// is spelled out: the create_graph VJP calls this function again.)
 template <class Op, class X>
-auto inverse_tracked(const X& a) {
+autograd::as_var_t<const X&> inverse_tracked(const X& a) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgInvExBackward0", inverse_impl<Op>(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         using T = typename V::value_type;
@@ -51,6 +53,11 @@ auto inverse_tracked(const X& a) {
           auto t = la_prod<T>(n, n, n, yi.t(), la_cmat(g.data(), i, n, n));
           la_addprod<T>(n, n, n, t.ref(), yi.t(), la_mat(ga, i, n, n), T(-1));
         }
+      },
+      // create_graph: Y recomputed as a recorded inverse, so the VJP is differentiable again.
+      [](const auto& g, const V& in) {
+        const auto yt = gg::mT(inverse_tracked<Op>(in));
+        gg::send(in, gg::mm(gg::mm(yt, g), yt) * typename V::value_type(-1));
       },
       v);
 }

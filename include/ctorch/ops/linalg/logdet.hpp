@@ -28,12 +28,21 @@ auto logdet(const X& a) {
   static_assert(detail::square_check<op::Logdet, detail::lin_shape_t<X>, detail::lin_value_t<X>>::value);
   auto v = autograd::as_var(a);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "LogdetBackward0", logdet(v.value()),
       [](const auto& g, const auto& y, const V& in) {
         using T = typename V::value_type;
         detail::la_inverse_t_grad<op::Logdet>(
             in, [&](index_t i) { return y.data()[i] != y.data()[i] ? T(0) : g.data()[i]; });
+      },
+      // create_graph: g A^-T with a recorded inverse, g taken as 0 where the value is nan (a constant mask).
+      [](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        const auto y = logdet(in.value());
+        auto keep = y;
+        for (index_t i = 0; i < keep.numel(); ++i) keep.data()[i] = y.data()[i] != y.data()[i] ? T(0) : T(1);
+        const auto gk = autograd::as_var(g * std::move(keep));
+        detail::gg::send(in, detail::gg::per_matrix<V::rank>(gk) * detail::gg::mT(linalg::inv(in)));
       },
       v);
 }

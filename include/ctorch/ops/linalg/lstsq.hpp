@@ -130,7 +130,7 @@ auto lstsq(const AX& A, const BX& B) {
   using VB = decltype(vb);
   using T = typename VA::value_type;
   auto r = lstsq(va.value(), vb.value());
-  auto x = autograd::record(
+  auto x = autograd::record_graph(
       "LinalgLstsqBackward0", std::move(r.solution),
       [](const auto& g, const auto& xv, const VA& a, const VB& b) {
         T* ga = cd::la_grad(a);
@@ -151,6 +151,12 @@ auto lstsq(const AX& A, const BX& B) {
                                     cd::la_mat(ga, ia, m, n));
           }
         }
+      },
+      // create_graph: gB = P^T gX and gA = the pinv VJP of gX B^T, with P = pinv(A) recorded.
+      [](const auto& g, const VA& a, const VB& b) {
+        const auto p = pinv(a);
+        cd::gg::send(b, cd::gg::mm(cd::gg::mT(p), g));
+        if (a.requires_grad()) cd::gg::send(a, cd::pinv_backward_graph(cd::gg::mm(g, cd::gg::mT(b)), p, a));
       },
       va, vb);
   return LstsqResult<decltype(x), decltype(r.residuals)>{std::move(x), std::move(r.residuals)};

@@ -6,6 +6,7 @@
 // a Tensor (a permutation, no gradient, as PyTorch's), L and U are Vars. For m == n,
 // gA = P L^-T [tril(L^T gL, -1) + triu(gU U^T)] U^-T; only gL's strictly lower and gU's upper part
 // count (the other entries of L and U are constants). A singular U gives inf/nan, as in PyTorch.
+// create_graph: square matrices only (the square formula, recorded); a non-square one throws.
 #pragma once
 #include "lu_factor.hpp"
 #include "lu_unpack.hpp"
@@ -43,12 +44,28 @@ auto lu(const X& a) {
     const auto b = cd::la_batch(f.sizes());
     cd::la_lu_backward_batch<T>(gl, gu, f.data(), piv, b.count, b.m, b.n, ga);
   };
-  auto L = autograd::record(
+  // create_graph (square matrices only): the square formula on a recomputed, recorded factorization.
+  auto gfn = [](const auto& g, const V& in, bool lower) {
+    if constexpr (cd::la_rows<S> != cd::la_cols<S>) {
+      (void)g, (void)lower;
+      cd::gg::unsupported("LinalgLuBackward0 (a non-square matrix)");
+    } else {
+      const auto b = cd::la_batch(in.value().sizes());
+      if (b.m != b.n) cd::gg::unsupported("LinalgLuBackward0 (a non-square matrix)");
+      const auto r2 = lu(in);
+      const V l = r2.L, u = r2.U;
+      const V gv = g;
+      cd::lu_backward_graph(in, l, u, Tensor<T, S, Cpu>(r2.P), lower ? &gv : nullptr, lower ? nullptr : &gv);
+    }
+  };
+  auto L = autograd::record_graph(
       "LinalgLuBackward0", std::move(r.L),
-      [grad](const auto& g, const auto&, const V& in) { grad(g.data(), nullptr, in); }, v);
-  auto U = autograd::record(
+      [grad](const auto& g, const auto&, const V& in) { grad(g.data(), nullptr, in); },
+      [gfn](const auto& g, const V& in) { gfn(g, in, true); }, v);
+  auto U = autograd::record_graph(
       "LinalgLuBackward0", std::move(r.U),
-      [grad](const auto& g, const auto&, const V& in) { grad(nullptr, g.data(), in); }, v);
+      [grad](const auto& g, const auto&, const V& in) { grad(nullptr, g.data(), in); },
+      [gfn](const auto& g, const V& in) { gfn(g, in, false); }, v);
   return LuResult<decltype(r.P), decltype(L), decltype(U)>{std::move(r.P), std::move(L), std::move(U)};
 }
 

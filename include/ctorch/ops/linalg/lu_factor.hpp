@@ -7,10 +7,13 @@
 // does not check.
 // Gradient (PyTorch's lu_factor_ex_backward): with gL = G[:, :k], gU = G[:k, :], linalg.lu's VJP
 // (la_lu_backward below, PyTorch's linalg_lu_backward), which reads only gL's strictly lower and gU's
-// upper part, the parts of LU that hold L and U. The pivots have no gradient (an int32 Tensor).
+// upper part, the parts of LU that hold L and U. The pivots have no gradient (an int32 Tensor). Under
+// create_graph only square matrices are supported (lu_backward_graph); a non-square one throws.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
+#include "triangular_solve.hpp"
 
 namespace ctorch::linalg {
 
@@ -104,6 +107,39 @@ void la_lu_backward(index_t m, index_t n, lapack::MatRef<T> gl, lapack::MatRef<T
   }
 }
 
+// The permutation matrices P (A = P L U) of a batch of m x m matrices of extents d from the 0-based
+// pivots (k per matrix).
+template <class T, class S>
+Tensor<T, S, Cpu> lu_perm_matrix(const std::vector<index_t>& piv, index_t k, const Dims<S>& d) {
+  Tensor<T, S, Cpu> p(d);
+  const auto b = la_batch(p.sizes());
+  for (index_t i = 0; i < b.count; ++i) {
+    const auto perm = la_lu_perm(piv.data() + i * k, k, b.m);
+    for (index_t r = 0; r < b.m; ++r) p.data()[i * b.m * b.m + perm[std::size_t(r)] * b.m + r] = T(1);
+  }
+  return p;
+}
+
+// The create_graph form of la_lu_backward for square matrices (gl or gu may be null: zero), with L and U
+// recorded Vars of A's shape (from a recomputed, recorded factorization) and P a constant:
+// gA = P L^-T [tril(L^T gL, -1) + triu(gU U^T)] U^-T, with recorded triangular solves.
+template <class V, class G>
+void lu_backward_graph(const V& in, const V& l, const V& u,
+                       Tensor<typename V::value_type, typename V::shape_type, Cpu> p, const G* gl, const G* gu) {
+  using T = typename V::value_type;
+  const auto d = in.dims();
+  const V x = [&] {
+    if (gl && gu)
+      return V(gg::mm(gg::mT(l), *gl) * gg::tri_mask(d, false, T(0)) +
+               gg::mm(*gu, gg::mT(u)) * gg::tri_mask(d, true, T(1)));
+    if (gl) return V(gg::mm(gg::mT(l), *gl) * gg::tri_mask(d, false, T(0)));
+    return V(gg::mm(*gu, gg::mT(u)) * gg::tri_mask(d, true, T(1)));
+  }();
+  const auto y = linalg::solve_triangular(gg::mT(l), x, true, true, true);  // L^-T X
+  const auto z = linalg::solve_triangular(gg::mT(u), y, false, false);      // Y U^-T
+  gg::send(in, gg::mm(V(std::move(p)), z));
+}
+
 // linalg.lu's VJP over a batch: gl [*, m, k] and gu [*, k, n] (either may be null: zero), the compact
 // factors lu [*, m, n] and 0-based pivots, added into ga [*, m, n].
 template <class T>
@@ -152,7 +188,24 @@ auto lu_factor(const X& a) {
   auto r = lu_factor(v.value());
   std::vector<index_t> piv(static_cast<std::size_t>(r.pivots.numel()));
   for (std::size_t i = 0; i < piv.size(); ++i) piv[i] = index_t(r.pivots.data()[i]) - 1;
-  auto LU = autograd::record(
+  // create_graph (square matrices only): the square formula on L and U taken from a recomputed, recorded
+  // factorization (the same pivots: the computation is deterministic).
+  auto gfn = [piv](const auto& g, const V& in) {
+    using S = typename V::shape_type;
+    if constexpr (cd::la_rows<S> != cd::la_cols<S>) {
+      (void)g;
+      cd::gg::unsupported("LinalgLuFactorExBackward0 (a non-square matrix)");
+    } else {
+      const auto b = cd::la_batch(in.value().sizes());
+      if (b.m != b.n) cd::gg::unsupported("LinalgLuFactorExBackward0 (a non-square matrix)");
+      const V f = lu_factor(in).LU;
+      const auto d = in.dims();
+      const V l(f * cd::gg::tri_mask(d, false, T(0)) + cd::gg::tri_mask(d, false, T(1), T(0)));
+      const V u(f * cd::gg::tri_mask(d, true, T(1)));
+      cd::lu_backward_graph(in, l, u, cd::lu_perm_matrix<T>(piv, b.n, d), &g, &g);
+    }
+  };
+  auto LU = autograd::record_graph(
       "LinalgLuFactorExBackward0", std::move(r.LU),
       [piv = std::move(piv)](const auto& g, const auto& lu, const V& in) {
         T* ga = cd::la_grad(in);
@@ -165,7 +218,7 @@ auto lu_factor(const X& a) {
           cd::la_lu_backward<T>(m, n, gi, gi, f, f, cd::la_lu_perm(piv.data() + i * k, k, m), ga + i * m * n);
         }
       },
-      v);
+      gfn, v);
   return LuFactorResult<decltype(LU), decltype(r.pivots)>{std::move(LU), std::move(r.pivots)};
 }
 

@@ -9,7 +9,9 @@
 // gR = -P^T X G^T P L^-T, gLU = tril(gR, -1) + triu(L^T gR U^-T). Each summed over the batch dims its
 // operand was broadcast along; the pivots get no gradient.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_grad.hpp"
+#include "lu_factor.hpp"
 #include "lu_unpack.hpp"
 
 namespace ctorch {
@@ -86,7 +88,36 @@ auto lu_solve(const X& LU, const PX& pivots, const BX& B, bool adjoint = false) 
   using T = typename VL::value_type;
   auto x = lu_solve(vl.value(), pivots, vb.value(), adjoint);
   auto piv = cd::la_read_pivots<op::LinalgLuSolve>(pivots, cd::la_batch(vl.value().sizes()));
-  return autograd::record(
+  // create_graph: the same formulas with recorded lu_solves (X recomputed), L and U taken from LU by
+  // constant masks, P a constant, and recorded triangular solves and products.
+  using PT = Tensor<typename PX::value_type, typename PX::shape_type, Cpu>;
+  auto gfn = [adjoint, piv, pt = PT(pivots)](const auto& g, const VL& l, const VB& b) {
+    namespace gg = cd::gg;
+    gg::send(b, lu_solve(l, pt, g, !adjoint));
+    if (!l.requires_grad()) return;
+    const auto x = lu_solve(l, pt, b, adjoint);
+    const auto d = l.dims();
+    const index_t n = cd::la_batch(l.value().sizes()).n;
+    const VL lo(l * gg::tri_mask(d, false, T(0)) + gg::tri_mask(d, false, T(1), T(0)));  // unit lower L
+    const VL up(l * gg::tri_mask(d, true, T(1)));                                        // U
+    const auto dx = gg::dyn(x);
+    const auto dg = gg::dyn(g);
+    if (!adjoint) {
+      // gR = -U^-T G X^T, gLU = tril(L^-T gR U^T, -1) + triu(gR).
+      const auto gr =
+          gg::dyn(autograd::as_var(linalg::solve_triangular(gg::mT(up), gg::mm(dg, gg::mT(dx)), false) * T(-1)));
+      const auto w = gg::dyn(linalg::solve_triangular(gg::mT(lo), gg::mm(gr, gg::mT(up)), true, true, true));
+      gg::send(l, w * gg::tri_mask(w.dims(), false, T(0)) + gr * gg::tri_mask(gr.dims(), true, T(1)));
+    } else {
+      // gR = -P^T X G^T P L^-T, gLU = tril(gR, -1) + triu(L^T gR U^-T).
+      const VL p(cd::lu_perm_matrix<T>(piv, n, d));
+      const auto m = gg::dyn(gg::mm(gg::mm(gg::mT(p), gg::mm(dx, gg::mT(dg))), p));
+      const auto gr = gg::dyn(autograd::as_var(linalg::solve_triangular(gg::mT(lo), m, true, false, true) * T(-1)));
+      const auto w = gg::dyn(linalg::solve_triangular(gg::mT(up), gg::mm(gg::mT(lo), gr), false, false));
+      gg::send(l, gr * gg::tri_mask(gr.dims(), false, T(0)) + w * gg::tri_mask(w.dims(), true, T(1)));
+    }
+  };
+  return autograd::record_graph(
       "LinalgLuSolveBackward0", std::move(x),
       [adjoint, piv = std::move(piv)](const auto& g, const auto& xv, const VL& l, const VB& b) {
         T* gl = cd::la_grad(l);
@@ -112,7 +143,7 @@ auto lu_solve(const X& LU, const PX& pivots, const BX& B, bool adjoint = false) 
                                        cd::la_cmat(xv.data(), i, n, k), gi, adjoint, cd::la_mat(gl, il, n, n));
         }
       },
-      vl, vb);
+      gfn, vl, vb);
 }
 }  // namespace linalg
 

@@ -77,6 +77,41 @@ std::vector<index_t> la_read_pivots(const PX& pivots, const LaBatch<R>& b) {
   }
   return piv;
 }
+
+// dst (count matrices dr x dc) += src (count matrices sr x sc) on the entries both have that are kept:
+// strictly lower (lower) or upper. Both directions of lu_unpack's VJP: into LU's shape and back.
+template <class T>
+void lu_pass(const T* src, index_t sr, index_t sc, T* dst, index_t dr, index_t dc, index_t count, bool lower) {
+  const index_t r = std::min(sr, dr), c = std::min(sc, dc);
+  for (index_t i = 0; i < count; ++i)
+    for (index_t p = 0; p < r; ++p)
+      for (index_t q = 0; q < c; ++q)
+        if (lower ? p > q : q >= p) dst[(i * dr + p) * dc + q] += src[(i * sr + p) * sc + q];
+}
+
+// The create_graph VJP of lu_unpack's L (lower) or U: g placed into zeros of LU's extents od on the
+// kept entries, recorded; its VJP is the extraction back (lu_pass the other way), and the two close
+// under differentiation.
+template <class SO, class T, class SG, class D>
+Var<T, SO, D> lu_unpack_move(const Var<T, SG, D>& g, const Dims<SO>& od, bool lower) {
+  Tensor<T, SO, D> out(od);
+  const auto gb = la_batch(g.value().sizes());
+  const auto ob = la_batch(out.sizes());
+  lu_pass(g.value().data(), gb.m, gb.n, out.data(), ob.m, ob.n, ob.count, lower);
+  return autograd::record_graph(
+      "LuUnpackBackward0", std::move(out),
+      [lower](const auto& h, const auto&, const Var<T, SG, D>& gv) {
+        T* d = la_grad(gv);
+        if (!d) return;
+        const auto hb = la_batch(h.sizes());
+        const auto db = la_batch(gv.value().sizes());
+        lu_pass(h.data(), hb.m, hb.n, d, db.m, db.n, hb.count, lower);
+      },
+      [lower](const auto& h, const Var<T, SG, D>& gv) {
+        autograd::accumulate_graph(gv, lu_unpack_move(h, gv.dims(), lower));
+      },
+      g);
+}
 }  // namespace detail
 
 // requires: LU of rank >= 2 (float or double), pivots as lu_factor gives them. ensures: {P, L, U} with
@@ -110,10 +145,14 @@ auto lu_unpack(const X& lu_data, const PX& lu_pivots) {
         for (index_t q = 0; q < gb.n; ++q)
           if (lower ? p > q : q >= p) ga[(i * b.m + p) * b.n + q] += g.data()[(i * gb.m + p) * gb.n + q];
   };
-  auto L = autograd::record(
-      "LuUnpackBackward0", std::move(r.L), [pass](const auto& g, const auto&, const V& in) { pass(g, in, true); }, v);
-  auto U = autograd::record(
-      "LuUnpackBackward0", std::move(r.U), [pass](const auto& g, const auto&, const V& in) { pass(g, in, false); }, v);
+  auto L = autograd::record_graph(
+      "LuUnpackBackward0", std::move(r.L), [pass](const auto& g, const auto&, const V& in) { pass(g, in, true); },
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, detail::lu_unpack_move(g, in.dims(), true)); },
+      v);
+  auto U = autograd::record_graph(
+      "LuUnpackBackward0", std::move(r.U), [pass](const auto& g, const auto&, const V& in) { pass(g, in, false); },
+      [](const auto& g, const V& in) { autograd::accumulate_graph(in, detail::lu_unpack_move(g, in.dims(), false)); },
+      v);
   return linalg::LuResult<decltype(r.P), decltype(L), decltype(U)>{std::move(r.P), std::move(L), std::move(U)};
 }
 

@@ -13,6 +13,7 @@
 #include <limits>
 #include <string_view>
 
+#include "graph_grad.hpp"
 #include "lapack_grad.hpp"
 #include "svd.hpp"
 
@@ -109,7 +110,7 @@ auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) 
   auto v = autograd::as_var(a);
   using V = decltype(v);
   using T = typename V::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgMatrixNormBackward0", norm(v.value()),
       [=](const auto& g, const auto& y, const V& in) {
         T* ga = cd::la_grad(in);
@@ -164,6 +165,57 @@ auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) 
             }
           }
         }
+      },
+      // create_graph: "fro": g A / ||A|| with the norm recomputed (recorded); "nuc", 2, -2: through a
+      // recorded SVD; the 1-norms: g times a constant (the signs on the extreme columns or rows, over
+      // their count: locally constant in A).
+      [=](const auto& g, const V& in) {
+        constexpr std::size_t R = V::rank;
+        if (fro) {
+          const auto nrm = matrix_norm_tracked(in, ord, fro, nuc, norm);
+          for (index_t i = 0; i < nrm.numel(); ++i)
+            if (nrm.value().data()[i] == T(0)) cd::gg::unsupported("LinalgMatrixNormBackward0 at a zero matrix");
+          cd::gg::send(in, cd::gg::per_matrix<R>(autograd::as_var(g / nrm)) * in);
+          return;
+        }
+        if (nuc || std::abs(ord) == 2) {
+          // g U diag(w) Vh with a recorded SVD, w = 1 (nuc) or the one-hot of the largest / smallest
+          // singular value.
+          const auto r = linalg::svd(in);
+          using SV = typename std::remove_cvref_t<decltype(r.S)>::shape_type;
+          Tensor<T, SV, Cpu> w(r.S.dims());
+          const index_t k = r.S.sizes()[SV::rank - 1];
+          for (index_t i = 0; i < w.numel(); ++i)
+            w.data()[i] = nuc || (ord > 0 ? i % k == 0 : i % k == k - 1) ? T(1) : T(0);
+          const Var<T, SV, Cpu> wv(std::move(w));
+          cd::gg::send(in, cd::gg::per_matrix<R>(g) * cd::gg::mm(autograd::as_var(r.U * unsqueeze<-2>(wv)), r.Vh));
+          return;
+        }
+        const auto b = cd::la_batch(in.value().sizes());
+        const index_t m = b.m, n = b.n;
+        const auto y = norm(in.value());
+        const bool cols = std::abs(ord) == 1;
+        const index_t outer = cols ? n : m, inner = cols ? m : n;
+        Tensor<T, typename V::shape_type, Cpu> c(in.dims());
+        for (index_t i = 0; i < b.count; ++i) {
+          const auto mi = cd::la_cmat(in.value().data(), i, m, n);
+          std::vector<char> hit(static_cast<std::size_t>(outer), 0);
+          index_t count = 0;
+          for (index_t o = 0; o < outer; ++o) {
+            T acc(0);
+            for (index_t e = 0; e < inner; ++e) acc += std::abs(cols ? mi(e, o) : mi(o, e));
+            if (acc == y.data()[i]) hit[std::size_t(o)] = 1, ++count;
+          }
+          auto ci = cd::la_mat(c.data(), i, m, n);
+          for (index_t o = 0; o < outer; ++o) {
+            if (!hit[std::size_t(o)]) continue;
+            for (index_t e = 0; e < inner; ++e) {
+              const T x = cols ? mi(e, o) : mi(o, e);
+              (cols ? ci(e, o) : ci(o, e)) = (x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0)) / T(count);
+            }
+          }
+        }
+        cd::gg::send(in, cd::gg::per_matrix<R>(g) * std::move(c));
       },
       v);
 }

@@ -6,6 +6,7 @@
 // Gradient: n > 0: gA = sum_{k < n} (A^T)^k G (A^T)^{n-1-k} (what PyTorch's chain of products gives);
 // n = 0: none; n < 0: that sum for B = inv(A) and |n|, then gA = -B^T gB B^T.
 #pragma once
+#include "graph_grad.hpp"
 #include "inverse.hpp"
 #include "lapack_grad.hpp"
 
@@ -54,7 +55,7 @@ auto matrix_power(const X& a, long long n) {
   static_assert(cd::square_check<op::LinalgMatrixPower, cd::lin_shape_t<X>, cd::lin_value_t<X>>::value);
   auto v = autograd::as_var(a);
   using V = decltype(v);
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgMatrixPowerBackward0", linalg::matrix_power(v.value(), n),
       [n](const auto& g, const auto&, const V& in) {
         using T = typename V::value_type;
@@ -90,6 +91,23 @@ auto matrix_power(const X& a, long long n) {
             cd::la_addprod<T>(m, m, m, t.ref(), bi.t(), out, T(-1));
           }
         }
+      },
+      // create_graph: the same recurrence with recorded products on B^T (B = inv(A) recorded for n < 0).
+      [n](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        if (n == 0 || !in.requires_grad()) return;
+        const unsigned long long e =
+            n < 0 ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+        const V bt = n < 0 ? V(cd::gg::mT(inv(in))) : V(cd::gg::mT(in));
+        V s = g, pw = bt;
+        for (unsigned long long j = 1; j < e; ++j) {
+          s = V(cd::gg::mm(bt, s) + cd::gg::mm(g, pw));
+          if (j + 1 < e) pw = V(cd::gg::mm(pw, bt));
+        }
+        if (n > 0)
+          cd::gg::send(in, s);
+        else
+          cd::gg::send(in, cd::gg::mm(cd::gg::mm(bt, s), bt) * T(-1));
       },
       v);
 }

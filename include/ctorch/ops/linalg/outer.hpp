@@ -10,6 +10,7 @@
 #include "add_product.hpp"
 #include "common.hpp"
 #include "grad.hpp"
+#include "graph_grad.hpp"
 
 namespace ctorch {
 
@@ -55,6 +56,14 @@ void outer_backward(const G& g, const VA& a, const VB& b, typename VA::value_typ
     linalg::gemm<T>(m, 1, n, alpha, gp, 1, m, a.value().data(), 1, 1, fresh ? T(0) : T(1), out, 1, 1);
   }
 }
+
+// Its create_graph form (g a Var): d a = alpha * mv(G, b), d b = alpha * mv(G^T, a), recorded (mv's own
+// create_graph VJP is GEMM-based; outer closes the loop as mv's VJP for the matrix).
+template <class VA, class VB, class G>
+void outer_backward_graph(const G& g, const VA& a, const VB& b, double alpha) {
+  if (a.requires_grad()) gg::send(a, gg::scaled(mv(g, b), alpha));
+  if (b.requires_grad()) gg::send(b, gg::scaled(mv(gg::mT(g), a), alpha));
+}
 }  // namespace detail
 
 // requires: a and b 1-D. ensures: a new Tensor [a.size(0), b.size(0)] with out[i, j] = a[i] * b[j].
@@ -78,9 +87,10 @@ auto outer(const A& a, const B& b) {
   using VA = decltype(va);
   using VB = decltype(vb);
   using T = typename VA::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "MulBackward0", outer(va.value(), vb.value()),
-      [](const auto& g, const auto&, const VA& x, const VB& y) { detail::outer_backward(g, x, y, T(1)); }, va, vb);
+      [](const auto& g, const auto&, const VA& x, const VB& y) { detail::outer_backward(g, x, y, T(1)); },
+      [](const auto& g, const VA& x, const VB& y) { detail::outer_backward_graph(g, x, y, 1.0); }, va, vb);
 }
 
 // torch.ger, the deprecated alias of outer. requires, ensures: as outer.

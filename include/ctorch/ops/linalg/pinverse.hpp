@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 
+#include "graph_grad.hpp"
 #include "lapack_grad.hpp"
 #include "svd.hpp"
 
@@ -68,13 +69,25 @@ void la_pinv_backward(index_t m, index_t n, lapack::MatRef<T> g, lapack::MatRef<
   la_addprod<T>(m, n, n, t3.ref(), pa.ref(), ga, T(-1));  // P^T P G^T (I - P A)
 }
 
+// The create_graph form of la_pinv_backward: gA (as a recorded Var) for the gradient g of P = pinv(A),
+// all three recorded.
+template <class G, class P, class A>
+auto pinv_backward_graph(const G& g, const P& p, const A& a) {
+  const auto pt = gg::mT(p);
+  const auto gt = gg::mT(g);
+  const auto t1 = gg::mm(gg::mm(pt, g), pt);
+  const auto t2 = gg::mm(gt, gg::mm(p, pt));  // G^T P P^T
+  const auto t3 = gg::mm(gg::mm(pt, p), gt);  // P^T P G^T
+  return autograd::as_var(t2 - t1 - gg::mm(gg::mm(a, p), t2) + t3 - gg::mm(t3, gg::mm(p, a)));
+}
+
 // The Var form of pinv: pinv computed by f, the VJP above for each matrix.
 template <class X, class F>
 auto pinv_tracked(const X& a, F f) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
   using T = typename V::value_type;
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgPinvBackward0", f(v.value()),
       [](const auto& g, const auto& p, const V& in) {
         T* ga = la_grad(in);
@@ -85,7 +98,8 @@ auto pinv_tracked(const X& a, F f) {
           la_pinv_backward<T>(m, n, la_cmat(g.data(), i, n, m), la_cmat(p.data(), i, n, m),
                               la_cmat(in.value().data(), i, m, n), la_mat(ga, i, m, n));
       },
-      v);
+      // create_graph: the same formula with P recomputed (recorded) and recorded products.
+      [f](const auto& g, const V& in) { gg::send(in, pinv_backward_graph(g, pinv_tracked(in, f), in)); }, v);
 }
 }  // namespace detail
 

@@ -8,9 +8,13 @@
 // gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix of M's lower triangle; m < n: with
 // A = [X | Y], R = [U | V], gY = Q gV and gX the square case for (gQ + Y gV^T, gU). Complete mode is
 // differentiable only when m <= n (value_error in backward otherwise, as PyTorch).
+// create_graph: static extents (the same formulas, recorded); otherwise it throws.
 #pragma once
+#include "../view/narrow.hpp"
 #include "geqrf.hpp"
+#include "graph_grad.hpp"
 #include "lapack_grad.hpp"
+#include "triangular_solve.hpp"
 
 namespace ctorch {
 
@@ -121,18 +125,77 @@ auto qr(const X& a) {
   using TR = decltype(r.R);
   using TQ = decltype(r.Q);
   TR rcopy = r.R;
-  auto Q = autograd::record(
+  // create_graph (reduced mode, static m >= n; otherwise it throws): the tall formula on a recomputed,
+  // recorded QR (the same factors: the computation is deterministic), copyltu(M) = L + L^T + diag(M)
+  // with L M's strictly lower part, and X R^-T by a recorded triangular solve. is_q: the Q node's
+  // (gR = 0) or the R node's (gQ = 0).
+  auto gfn = [](const auto& g, const V& in, auto is_q) {
+    using S = typename V::shape_type;
+    using T = typename V::value_type;
+    namespace gg = cd::gg;
+    constexpr index_t rows = cd::la_rows<S>, cols = cd::la_cols<S>;
+    // complete mode is reduced mode when m <= n (and not differentiable otherwise: the first-order VJP throws).
+    constexpr bool stat = rows != Dyn && cols != Dyn && (Mode == QrMode::reduced || rows <= cols);
+    // The tall formula: (gQ + Q copyltu(R gR^T - gQ^T Q)) R^-T for Q [*, m, k], R [*, k, k] (gq or gr
+    // null: zero).
+    auto tall = [](const auto& q, const auto& rr, const auto* gq, const auto* gr) {
+      const auto m = [&] {
+        if (gq && gr) return autograd::as_var(gg::mm(rr, gg::mT(*gr)) - gg::mm(gg::mT(*gq), q));
+        if (gr) return autograd::as_var(gg::mm(rr, gg::mT(*gr)));
+        return autograd::as_var(gg::mm(gg::mT(*gq), q) * T(-1));
+      }();
+      const auto d = m.dims();
+      const auto low = autograd::as_var(m * gg::tri_mask(d, false, T(0)));
+      const auto c = autograd::as_var(low + gg::mT(low) + m * gg::tri_mask(d, true, T(1), T(0)));
+      const auto x = gq ? autograd::as_var(*gq + gg::mm(q, c)) : autograd::as_var(gg::mm(q, c));
+      return linalg::solve_triangular(gg::mT(rr), x, false, false);
+    };
+    if constexpr (!stat) {
+      (void)g, (void)in, (void)tall;
+      cd::gg::unsupported("LinalgQrBackward0 (mode='complete' with m > n, or Dyn extents)");
+    } else if constexpr (rows >= cols) {
+      const auto f = qr<Mode>(in);
+      if constexpr (decltype(is_q)::value)
+        gg::send(in, tall(f.Q, f.R, &g, static_cast<const std::remove_cvref_t<decltype(f.R)>*>(nullptr)));
+      else
+        gg::send(in, tall(f.Q, f.R, static_cast<const std::remove_cvref_t<decltype(f.Q)>*>(nullptr), &g));
+    } else {
+      // Wide: A = [X | Y], R = [U | V] (U m x m): gY = Q gV and gX the tall formula for
+      // (gQ + Y gV^T, gU), Y = Q V; gX and gY placed into A's extents by recorded scatters.
+      constexpr int last = int(S::rank) - 1;
+      constexpr index_t w = cols - rows;
+      const auto f = qr<Mode>(in);
+      const auto u = narrow<last, rows>(f.R, 0);
+      const auto place = [&](const auto& part, index_t at) {
+        using P = std::remove_cvref_t<decltype(part)>;
+        [[maybe_unused]] constexpr index_t len = P::shape_type::static_extents[P::rank - 1];  // g++ 12 sees no use
+        gg::send(in, autograd::view_scatter("narrow", part, in.dims(),
+                                            [at](const auto& t) { return narrow<last, len>(t, at); }));
+      };
+      if constexpr (decltype(is_q)::value) {
+        place(tall(f.Q, u, &g, static_cast<const std::remove_cvref_t<decltype(u)>*>(nullptr)), 0);
+      } else {
+        const auto gu = narrow<last, rows>(g, 0);
+        const auto gv = narrow<last, w>(g, rows);
+        const auto y = gg::mm(f.Q, narrow<last, w>(f.R, rows));
+        const auto gq2 = autograd::as_var(gg::mm(y, gg::mT(gv)));
+        place(tall(f.Q, u, &gq2, &gu), 0);
+        place(autograd::as_var(gg::mm(f.Q, gv)), rows);
+      }
+    }
+  };
+  auto Q = autograd::record_graph(
       "LinalgQrBackward0", std::move(r.Q),
       [grad, R = std::move(rcopy)](const auto& g, const auto& q, const V& in) {
         grad(g.data(), static_cast<const typename V::value_type*>(nullptr), q, R, in);
       },
-      v);
-  auto R = autograd::record(
+      [gfn](const auto& g, const V& in) { gfn(g, in, std::true_type{}); }, v);
+  auto R = autograd::record_graph(
       "LinalgQrBackward0", std::move(r.R),
       [grad, Qv = TQ(Q.value())](const auto& g, const auto& rr, const V& in) {
         grad(static_cast<const typename V::value_type*>(nullptr), g.data(), Qv, rr, in);
       },
-      v);
+      [gfn](const auto& g, const V& in) { gfn(g, in, std::false_type{}); }, v);
   return QrResult<decltype(Q), decltype(R)>{std::move(Q), std::move(R)};
 }
 }  // namespace linalg

@@ -8,6 +8,8 @@
 #pragma once
 #include <cmath>
 
+#include "graph_grad.hpp"
+#include "inverse.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -104,10 +106,14 @@ auto slogdet(const X& a) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
   auto r = cd::slogdet_impl<op::LinalgSlogdet>(v.value());
-  auto l = autograd::record(
+  auto l = autograd::record_graph(
       "LinalgSlogdetBackward0", std::move(r.logabsdet),
       [](const auto& g, const auto&, const V& in) {
         cd::la_inverse_t_grad<op::LinalgSlogdet>(in, [&](index_t i) { return g.data()[i]; });
+      },
+      // create_graph: g A^-T with a recorded inverse.
+      [](const auto& g, const V& in) {
+        cd::gg::send(in, cd::gg::per_matrix<V::rank>(g) * cd::gg::mT(linalg::inv(in)));
       },
       v);
   return SlogdetResult<decltype(r.sign), decltype(l)>{std::move(r.sign), std::move(l)};

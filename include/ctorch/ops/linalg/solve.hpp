@@ -9,6 +9,7 @@
 // solve could not be completed because the input matrix is singular." Gradient: gB = A^-T G,
 // gA = -gB X^T, summed over the batch dims an operand was broadcast along.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -51,7 +52,7 @@ auto solve(const AX& A, const BX& B) {
   using VA = decltype(va);
   using VB = decltype(vb);
   constexpr bool vector = cd::rhs_check<op::LinalgSolve, typename VA::shape_type, typename VB::shape_type>::vector;
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgSolveExBackward0", solve(va.value(), vb.value()),
       [](const auto& g, const auto& x, const VA& a, const VB& b) {
         using T = typename VA::value_type;
@@ -76,6 +77,18 @@ auto solve(const AX& A, const BX& B) {
           if (ga)
             cd::la_addprod<T>(n, n, k, gbi.ref(), cd::la_cmat(x.data(), i, n, k).t(), cd::la_mat(ga, ia, n, n), T(-1));
         }
+      },
+      // create_graph: gB = solve(A^T, G) and gA = -gB X^T with recorded solves (X recomputed).
+      [](const auto& g, const VA& a, const VB& b) {
+        using T = typename VA::value_type;
+        const auto gb = solve(cd::gg::mT(a), g);
+        cd::gg::send(b, gb);
+        if (!a.requires_grad()) return;
+        const auto x = solve(a, b);
+        if constexpr (vector)
+          cd::gg::send(a, cd::gg::mm(unsqueeze<-1>(gb), unsqueeze<-2>(x)) * T(-1));
+        else
+          cd::gg::send(a, cd::gg::mm(gb, cd::gg::mT(x)) * T(-1));
       },
       va, vb);
 }

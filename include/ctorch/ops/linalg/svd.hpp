@@ -21,6 +21,8 @@
 #pragma once
 #include <memory>
 
+#include "../view/narrow.hpp"
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -217,6 +219,89 @@ auto svdvals(const X& a) {
 }  // namespace linalg
 
 namespace detail {
+template <bool Full, bool VT, class X>
+auto svd_tracked(const X& a);
+
+// The create_graph form of la_svd_backward for one of gU, gS, gVh (Which: 0, 1, 2; g that gradient, a
+// Var; 3: the gradient of V = Vh^T): the same formulas on a recomputed, recorded SVD (the same singular vectors: the
+// computation is deterministic) with recorded products; the denominators S_j^2 - S_i^2 get 1 added on the diagonal,
+// where the skew parts are exactly 0.
+template <int Which, class G, class V, class U, class SV, class VH>
+void svd_backward_graph_core(const G& g, const V& in, const U& u, const SV& s, const VH& vh);
+
+template <bool Full, int Which, class G, class V>
+void svd_backward_graph(const G& g, const V& in) {
+  using S = typename V::shape_type;
+  [[maybe_unused]] constexpr index_t rows = la_rows<S>, cols = la_cols<S>;
+  if constexpr (Full) {
+    // full_matrices: the same formulas on the first k columns of U and rows of Vh (and of their
+    // gradients: the extra ones are ignored, as PyTorch), taken by recorded narrow views; static
+    // extents only.
+    if constexpr (rows == Dyn || cols == Dyn) {
+      (void)g, (void)in;
+      gg::unsupported("LinalgSvdBackward0 (full_matrices with Dyn extents)");
+    } else {
+      constexpr index_t k = rows < cols ? rows : cols;
+      constexpr int r1 = int(S::rank) - 1, r2 = int(S::rank) - 2;
+      const auto r = svd_tracked<true, false>(in);
+      const auto u = narrow<r1, k>(r.U, 0);
+      const auto vh = narrow<r2, k>(r.Vh, 0);
+      if constexpr (Which == 0)
+        svd_backward_graph_core<Which>(narrow<r1, k>(g, 0), in, u, r.S, vh);
+      else if constexpr (Which == 2)
+        svd_backward_graph_core<Which>(narrow<r2, k>(g, 0), in, u, r.S, vh);
+      else
+        svd_backward_graph_core<Which>(g, in, u, r.S, vh);
+    }
+  } else {
+    const auto r = svd_tracked<false, false>(in);
+    svd_backward_graph_core<Which>(g, in, r.U, r.S, r.Vh);
+  }
+}
+
+// The formulas of svd_backward_graph on the (reduced) factors u, s, vh.
+template <int Which, class G, class V, class U, class SV, class VH>
+void svd_backward_graph_core(const G& g, const V& in, const U& u, const SV& s, const VH& vh) {
+  using T = typename V::value_type;
+  {
+    if constexpr (Which == 1) {
+      gg::send(in, gg::mm(autograd::as_var(u * unsqueeze<-2>(g)), vh));
+    } else {
+      const index_t m = in.sizes()[V::rank - 2], n = in.sizes()[V::rank - 1];
+      const auto s2 = autograd::as_var(s * s);
+      const auto d = autograd::as_var(unsqueeze<-2>(s2) - unsqueeze<-1>(s2));  // S_j^2 - S_i^2, k x k
+      const auto e = autograd::as_var(d + gg::tri_mask(d.dims(), true, T(1), T(0)));
+      if constexpr (Which == 0) {
+        const auto t = autograd::as_var(gg::mm(gg::mT(u), g));
+        const auto c = autograd::as_var((t - gg::mT(t)) * unsqueeze<-2>(s) / e);
+        if (m > n) {
+          const auto x = autograd::as_var(g / unsqueeze<-2>(s));
+          const auto y = autograd::as_var(gg::mm(u, autograd::as_var(c - gg::mm(gg::mT(u), x))) + x);
+          gg::send(in, gg::mm(y, vh));
+        } else {
+          gg::send(in, gg::mm(gg::mm(u, c), vh));
+        }
+      } else {
+        const auto gvh = [&] {  // Which 3: torch.svd's V = Vh^T
+          if constexpr (Which == 3)
+            return autograd::as_var(gg::mT(g));
+          else
+            return g;
+        }();
+        const auto t = autograd::as_var(gg::mm(vh, gg::mT(gvh)));
+        const auto c = autograd::as_var(unsqueeze<-1>(s) * (t - gg::mT(t)) / e);
+        if (m < n) {
+          const auto x = autograd::as_var(gvh / unsqueeze<-1>(s));
+          const auto y = autograd::as_var(gg::mm(autograd::as_var(c - gg::mm(x, gg::mT(vh))), vh) + x);
+          gg::send(in, gg::mm(u, y));
+        } else {
+          gg::send(in, gg::mm(gg::mm(u, c), vh));
+        }
+      }
+    }
+  }
+}
+
 // The Var form of an SVD: U, S, Vh (V = Vh^T when VT, torch.svd) as Vars, each recording the VJP with
 // the others' gradients taken as zero (the VJP is linear in (gU, gS, gVh)).
 template <bool Full, bool VT, class X>
@@ -242,24 +327,28 @@ auto svd_tracked(const X& a) {
     la_svd_backward<T>(gu, gs, gvh, VT, sv.u.data(), sv.s.data(), sv.vh.data(), b.count, b.m, b.n,
                        sv.u.sizes()[V::rank - 1], sv.vh.sizes()[V::rank - 2], ga);
   };
-  auto U = autograd::record(
+  auto U = autograd::record_graph(
       "LinalgSvdBackward0", std::move(r.U),
-      [grad](const auto& g, const auto&, const V& in) { grad(g.data(), nullptr, nullptr, in); }, v);
-  auto S = autograd::record(
+      [grad](const auto& g, const auto&, const V& in) { grad(g.data(), nullptr, nullptr, in); },
+      [](const auto& g, const V& in) { svd_backward_graph<Full, 0>(g, in); }, v);
+  auto S = autograd::record_graph(
       "LinalgSvdBackward0", std::move(r.S),
-      [grad](const auto& g, const auto&, const V& in) { grad(nullptr, g.data(), nullptr, in); }, v);
+      [grad](const auto& g, const auto&, const V& in) { grad(nullptr, g.data(), nullptr, in); },
+      [](const auto& g, const V& in) { svd_backward_graph<Full, 1>(g, in); }, v);
   if constexpr (VT) {
     using TVt = Tensor<
         T, la_replace_t<typename TV::shape_type, 2, la_cols<typename TV::shape_type>, la_rows<typename TV::shape_type>>,
         Cpu>;
-    auto Vv = autograd::record(
+    auto Vv = autograd::record_graph(
         "LinalgSvdBackward0", TVt(transpose<-1, -2>(r.Vh)),
-        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); }, v);
+        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); },
+        [](const auto& g, const V& in) { svd_backward_graph<Full, 3>(g, in); }, v);
     return linalg::SvdVResult<decltype(U), decltype(S), decltype(Vv)>{std::move(U), std::move(S), std::move(Vv)};
   } else {
-    auto Vh = autograd::record(
+    auto Vh = autograd::record_graph(
         "LinalgSvdBackward0", std::move(r.Vh),
-        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); }, v);
+        [grad](const auto& g, const auto&, const V& in) { grad(nullptr, nullptr, g.data(), in); },
+        [](const auto& g, const V& in) { svd_backward_graph<Full, 2>(g, in); }, v);
     return linalg::SvdResult<decltype(U), decltype(S), decltype(Vh)>{std::move(U), std::move(S), std::move(Vh)};
   }
 }

@@ -3,6 +3,7 @@
 // otherwise). dtype: float and double keep theirs; int32, int64 and bool give int64 (as PyTorch).
 // Gradient: gA = g on the main diagonal, 0 elsewhere.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -28,13 +29,18 @@ auto trace(const X& a) {
   auto v = autograd::as_var(a);
   using V = decltype(v);
   static_assert(V::rank == 2, "ctorch: trace: expected a matrix (a 2-D tensor)");
-  return autograd::record(
+  return autograd::record_graph(
       "TraceBackward0", trace(v.value()),
       [](const auto& g, const auto&, const V& in) {
         auto* ga = detail::la_grad(in);
         if (!ga) return;
         const index_t m = in.size(0), n = in.size(1);
         for (index_t i = 0; i < std::min(m, n); ++i) ga[i * n + i] += g.item();
+      },
+      // create_graph: g (0-d, a Var) times the constant identity.
+      [](const auto& g, const V& in) {
+        using T = typename V::value_type;
+        detail::gg::send(in, g * detail::gg::tri_mask(in.dims(), true, T(1), T(0)));
       },
       v);
 }

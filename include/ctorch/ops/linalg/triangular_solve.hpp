@@ -13,6 +13,7 @@
 // op(A) = A^T) kept on the triangle that is read (without the diagonal when unitriangular); the copy
 // cloned_coefficient passes its gradient to A unchanged. X A = B: gB = G A^-T, gA = -X^T gB.
 #pragma once
+#include "graph_grad.hpp"
 #include "lapack_common.hpp"
 #include "lapack_grad.hpp"
 
@@ -85,6 +86,12 @@ void la_triangular_backward(const G& g, const XT& x, const VA& a, const VB& b, b
       }
   }
 }
+
+// The create_graph form of la_triangular_backward (defined at the end of this file: it calls
+// linalg::solve_triangular).
+template <class G, class XV, class VA, class VB>
+void la_triangular_backward_graph(const G& g, const XV& x, const VA& a, const VB& b, bool upper, bool transpose,
+                                  bool unit, bool left);
 }  // namespace detail
 
 // requires: A square (its `upper` or lower triangle used), b [*, n, k]. ensures: {X, copy of A} with
@@ -112,15 +119,20 @@ auto triangular_solve(const BX& b, const AX& A, bool upper = true, bool transpos
   using VA = decltype(va);
   using VB = decltype(vb);
   auto r = triangular_solve(vb.value(), va.value(), upper, transpose, unitriangular);
-  auto x = autograd::record(
+  auto x = autograd::record_graph(
       "TriangularSolveBackward0", std::move(r.solution),
       [=](const auto& g, const auto& y, const VB& bb, const VA& aa) {
         detail::la_triangular_backward(g, y, aa, bb, upper, transpose, unitriangular, true);
       },
+      [=](const auto& g, const VB& bb, const VA& aa) {
+        const auto y = triangular_solve(bb, aa, upper, transpose, unitriangular).solution;
+        detail::la_triangular_backward_graph(g, y, aa, bb, upper, transpose, unitriangular, true);
+      },
       vb, va);
-  auto c = autograd::record(
+  auto c = autograd::record_graph(
       "TriangularSolveBackward0", std::move(r.cloned_coefficient),
-      [](const auto& g, const auto&, const VA& aa) { autograd::accumulate(aa, g); }, va);
+      [](const auto& g, const auto&, const VA& aa) { autograd::accumulate(aa, g); },
+      [](const auto& g, const VA& aa) { autograd::accumulate_graph(aa, g); }, va);
   return linalg::TriangularSolveResult<decltype(x), decltype(c)>{std::move(x), std::move(c)};
 }
 
@@ -167,13 +179,50 @@ auto solve_triangular(const AX& A, const BX& B, bool upper, bool left = true, bo
   auto vb = autograd::as_var(B);
   using VA = decltype(va);
   using VB = decltype(vb);
-  return autograd::record(
+  return autograd::record_graph(
       "LinalgSolveTriangularBackward0", solve_triangular(va.value(), vb.value(), upper, left, unitriangular),
       [=](const auto& g, const auto& y, const VA& aa, const VB& bb) {
         ctorch::detail::la_triangular_backward(g, y, aa, bb, upper, false, unitriangular, left);
       },
+      [=](const auto& g, const VA& aa, const VB& bb) {
+        const auto y = solve_triangular(aa, bb, upper, left, unitriangular);
+        ctorch::detail::la_triangular_backward_graph(g, y, aa, bb, upper, false, unitriangular, left);
+      },
       va, vb);
 }
 }  // namespace linalg
+
+namespace detail {
+// The create_graph form of la_triangular_backward (g and the recomputed solution x recorded Vars): the
+// same formulas with a recorded triangular solve (M = op(A)^T, a triangular matrix again) and recorded
+// products, gA kept on the triangle that is read by a constant mask.
+template <class G, class XV, class VA, class VB>
+void la_triangular_backward_graph(const G& g, const XV& x0, const VA& a, const VB& b, bool upper, bool transpose,
+                                  bool unit, bool left) {
+  using T = typename VA::value_type;
+  // gB = Z with M Z = G (left) or Z M = G, M = op(A)^T (A itself when op(A) = A^T; A^T has the other
+  // triangle).
+  const VA m = transpose ? a : VA(gg::mT(a));
+  const auto z0 = linalg::solve_triangular(m, g, transpose ? upper : !upper, left, unit);
+  gg::send(b, z0);
+  if (!a.requires_grad()) return;
+  // gA = -Z X^T (left) or -X^T Z (right), transposed when op(A) = A^T. (Dyn shapes: which branch
+  // runs is known at run time only, and a static shape fits one of them.)
+  const auto x = gg::dyn(x0);
+  const auto z = gg::dyn(z0);
+  const T d = unit ? T(0) : T(1);
+  if (!transpose) {
+    if (left)
+      gg::send_masked(a, gg::mm(z, gg::mT(x)) * T(-1), upper, d);
+    else
+      gg::send_masked(a, gg::mm(gg::mT(x), z) * T(-1), upper, d);
+  } else {
+    if (left)
+      gg::send_masked(a, gg::mm(x, gg::mT(z)) * T(-1), upper, d);
+    else
+      gg::send_masked(a, gg::mm(gg::mT(z), x) * T(-1), upper, d);
+  }
+}
+}  // namespace detail
 
 }  // namespace ctorch

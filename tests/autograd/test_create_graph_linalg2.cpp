@@ -1,0 +1,58 @@
+// Second derivatives through the linear-algebra factorizations (linalg_cases_2 of cases_linalg.hpp,
+// under test::SecondOrder; see test_create_graph_linalg.cpp), and the registry: every linalg header
+// with a gradient has a second-order case, and every name in linalg_not_yet() is a case.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "autograd/cases_linalg.hpp"
+#include "autograd/gradcheck_support.hpp"
+
+using namespace ctorch;
+
+namespace {
+
+// Runs the cases of `cases` under gradgradcheck: those in linalg_not_yet() must throw the "not
+// supported" autograd_error (so the list cannot go stale), every other must pass. A throwing case
+// does not hide the others.
+void run_second_order(const std::map<std::string, test::GradCase>& cases) {
+  for (const auto& [name, c] : cases) {
+    CAPTURE(name);
+    if (test::linalg_not_yet().count(name)) {
+      CHECK_THROWS_WITH_AS((void)c(), doctest::Contains("create_graph is not supported through"), autograd_error);
+      continue;
+    }
+    autograd::GradcheckResult r;
+    CHECK_NOTHROW(r = c());
+    INFO(r.message);
+    CHECK(r.ok);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("gradgradcheck: the linalg factorizations and what goes through them") {
+  run_second_order(test::linalg_cases_2<test::SecondOrder>());
+}
+
+TEST_CASE("create_graph: every linalg header with a gradient has a second-order case") {
+  const std::set<std::string> no_grad = {
+      "common",      "grad",           "graph_grad",  "lapack_common",
+      "lapack_grad", "lapack_kernels",                                // helpers
+      "matrix_rank", "geqrf",          "add_inplace", "add_product",  // no gradient (test_gradcheck_linalg.cpp)
+      "mm",          "matmul",         "bmm",         "mv",
+      "dot",  // products: test_create_graph.cpp
+  };
+  const auto lc = test::linalg_cases<test::NamesOnly>();
+  const auto pc = test::product_cases<test::NamesOnly>();
+  for (const auto& stem : test::header_stems("linalg")) {
+    CAPTURE(stem);
+    CHECK(int(lc.count(stem)) + int(pc.count(stem)) + int(no_grad.count(stem)) == 1);
+  }
+  for (const auto& name : test::linalg_not_yet()) {
+    CAPTURE(name);
+    CHECK(lc.count(name) == 1);
+  }
+}
