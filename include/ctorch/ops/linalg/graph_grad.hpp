@@ -16,7 +16,6 @@
 #include <utility>
 
 #include "../../autograd/function.hpp"
-#include "../view/common.hpp"  // CTORCH_VIEW_FORWARD_VAR, which transpose.hpp uses
 #include "../view/transpose.hpp"
 #include "../view/unsqueeze.hpp"
 #include "matmul.hpp"

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "../../core/tensor.hpp"
+#include "common.hpp"  // CTORCH_VIEW_FORWARD_VAR
 
 namespace ctorch {
 
