@@ -69,6 +69,16 @@ inline std::set<std::string> header_stems(const std::string& folder) {
   return out;
 }
 
+// ensures: a CHECK per element that a and b agree to a relative tol (absolute near 0).
+template <class A, class B>
+void expect_near(const A& a, const B& b, double tol = 1e-12) {
+  REQUIRE(a.numel() == b.numel());
+  for (index_t i = 0; i < a.numel(); ++i) {
+    CAPTURE(i);
+    CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(tol).scale(1));
+  }
+}
+
 inline void run_all(const std::map<std::string, GradCase>& cases) {
   for (const auto& [name, c] : cases) {
     CAPTURE(name);

@@ -38,6 +38,7 @@
 using namespace ctorch;
 using autograd::gradgradcheck;
 using autograd::GradOptions;
+using test::expect_near;
 using test::rnd;
 
 namespace {
@@ -47,15 +48,6 @@ using S4 = Shape<4>;
 using Case = test::GradCase;
 
 constexpr GradOptions create{.create_graph = true};
-
-template <class A, class B>
-void expect_near(const A& a, const B& b, double tol = 1e-12) {
-  REQUIRE(a.numel() == b.numel());
-  for (index_t i = 0; i < a.numel(); ++i) {
-    CAPTURE(i);
-    CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(tol).scale(1));
-  }
-}
 
 template <class F>
 Case unary(F f, double lo, double hi, bool signed_ = false) {

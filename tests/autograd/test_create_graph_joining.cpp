@@ -19,6 +19,7 @@
 #include <string>
 
 using namespace ctorch;
+using test::expect_near;
 using autograd::GradOptions;
 
 namespace {
@@ -29,15 +30,6 @@ constexpr GradOptions create{.create_graph = true};
 // "not supported" error (so the list cannot go stale). Empty: every op has one.
 std::map<std::string, std::function<void()>> not_yet() {
   return {};
-}
-
-template <class A, class B>
-void expect_near(const A& a, const B& b, double tol = 1e-12) {
-  REQUIRE(a.numel() == b.numel());
-  for (index_t i = 0; i < a.numel(); ++i) {
-    CAPTURE(i);
-    CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(tol).scale(1));
-  }
 }
 
 }  // namespace

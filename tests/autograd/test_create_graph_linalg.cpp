@@ -14,31 +14,10 @@
 
 using namespace ctorch;
 
-namespace {
-
-// Runs the cases of `cases` under gradgradcheck: those in linalg_not_yet() must throw the "not
-// supported" autograd_error (so the list cannot go stale), every other must pass. A throwing case
-// does not hide the others.
-void run_second_order(const std::map<std::string, test::GradCase>& cases) {
-  for (const auto& [name, c] : cases) {
-    CAPTURE(name);
-    if (test::linalg_not_yet().count(name)) {
-      CHECK_THROWS_WITH_AS((void)c(), doctest::Contains("create_graph is not supported through"), autograd_error);
-      continue;
-    }
-    autograd::GradcheckResult r;
-    CHECK_NOTHROW(r = c());
-    INFO(r.message);
-    CHECK(r.ok);
-  }
-}
-
-}  // namespace
-
 TEST_CASE("gradgradcheck: the linalg products with an added input (addmm, addmv, addr, outer, addbmm, baddbmm)") {
   test::run_all(test::product_cases<test::SecondOrder>());
 }
 
 TEST_CASE("gradgradcheck: the linalg solvers, inverses, determinants, trace and matrix_power") {
-  run_second_order(test::linalg_cases_1<test::SecondOrder>());
+  test::linalg_run_second_order(test::linalg_cases_1<test::SecondOrder>());
 }

@@ -18,6 +18,7 @@
 using namespace ctorch;
 using autograd::gradgradcheck;
 using autograd::GradOptions;
+using test::expect_near;
 using test::rnd;
 
 namespace {
@@ -25,15 +26,6 @@ namespace {
 using S4 = Shape<4>;
 using S34 = Shape<3, 4>;
 constexpr GradOptions create{.create_graph = true};
-
-template <class A, class B>
-void expect_near(const A& a, const B& b, double tol = 1e-12) {
-  REQUIRE(a.numel() == b.numel());
-  for (index_t i = 0; i < a.numel(); ++i) {
-    CAPTURE(i);
-    CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(tol).scale(1));
-  }
-}
 
 // y = x^3, its backward given the input: generic, so create_graph calls it with Vars.
 template <class S>

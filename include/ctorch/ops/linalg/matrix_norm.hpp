@@ -9,9 +9,11 @@
 // the largest / smallest singular value; 1 / -1 (inf / -inf): g sign(A) on the column (row) whose
 // absolute sum is the extreme, shared evenly among ties (PyTorch's amax / amin).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string_view>
+#include <vector>
 
 #include "graph_grad.hpp"
 #include "lapack_grad.hpp"
@@ -103,6 +105,35 @@ auto matrix_norm(const X& a, double ord) {
 namespace ctorch::linalg {
 
 namespace detail {
+// The derivative of a 1-norm (|ord| == 1: columns, inf: rows) of each matrix of a [b.count, m, n] batch:
+// sign(A) on the column (row) whose absolute sum equals the norm y, shared evenly among ties, 0 elsewhere
+// (locally constant in A). Written into d, which holds zeros.
+template <class T, class B>
+void matrix_norm1_direction(const T* a, const B& b, const T* y, bool cols, T* d) {
+  namespace cd = ctorch::detail;
+  const index_t m = b.m, n = b.n;
+  const index_t outer = cols ? n : m, inner = cols ? m : n;
+  std::vector<char> hit(static_cast<std::size_t>(outer));
+  for (index_t i = 0; i < b.count; ++i) {
+    const auto mi = cd::la_cmat(a, i, m, n);
+    std::fill(hit.begin(), hit.end(), 0);
+    index_t count = 0;
+    for (index_t o = 0; o < outer; ++o) {
+      T acc(0);
+      for (index_t e = 0; e < inner; ++e) acc += std::abs(cols ? mi(e, o) : mi(o, e));
+      if (acc == y[i]) hit[std::size_t(o)] = 1, ++count;
+    }
+    auto di = cd::la_mat(d, i, m, n);
+    for (index_t o = 0; o < outer; ++o) {
+      if (!hit[std::size_t(o)]) continue;
+      for (index_t e = 0; e < inner; ++e) {
+        const T x = cols ? mi(e, o) : mi(o, e);
+        (cols ? di(e, o) : di(o, e)) = (x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0)) / T(count);
+      }
+    }
+  }
+}
+
 // The Var form of both matrix_norm overloads: value computed by norm(tensor), VJP by ord.
 template <class X, class Norm>
 auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) {
@@ -141,30 +172,11 @@ auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) 
                                  ga);
           return;
         }
-        // 1-norms: the columns (|ord| == 1) or rows (inf) whose absolute sum equals the norm.
-        const bool cols = std::abs(ord) == 1;
-        const index_t outer = cols ? n : m, inner = cols ? m : n;
-        for (index_t i = 0; i < b.count; ++i) {
-          const auto mi = cd::la_cmat(ap, i, m, n);
-          std::vector<char> hit(static_cast<std::size_t>(outer), 0);
-          index_t count = 0;
-          for (index_t o = 0; o < outer; ++o) {
-            T acc(0);
-            for (index_t e = 0; e < inner; ++e) acc += std::abs(cols ? mi(e, o) : mi(o, e));
-            if (acc == y.data()[i]) hit[std::size_t(o)] = 1, ++count;
-          }
-          if (count == 0) continue;
-          const T c = g.data()[i] / T(count);
-          auto gi = cd::la_mat(ga, i, m, n);
-          for (index_t o = 0; o < outer; ++o) {
-            if (!hit[std::size_t(o)]) continue;
-            for (index_t e = 0; e < inner; ++e) {
-              const T x = cols ? mi(e, o) : mi(o, e);
-              const T sg = x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);
-              (cols ? gi(e, o) : gi(o, e)) += c * sg;
-            }
-          }
-        }
+        // 1-norms: g times the direction (the signs on the extreme columns or rows, over their count).
+        std::vector<T> d(static_cast<std::size_t>(b.count * m * n), T(0));
+        matrix_norm1_direction(ap, b, y.data(), std::abs(ord) == 1, d.data());
+        for (index_t i = 0; i < b.count; ++i)
+          for (index_t j = 0; j < m * n; ++j) ga[i * m * n + j] += g.data()[i] * d[std::size_t(i * m * n + j)];
       },
       // create_graph: "fro": g A / ||A|| with the norm recomputed (recorded); "nuc", 2, -2: through a
       // recorded SVD; the 1-norms: g times a constant (the signs on the extreme columns or rows, over
@@ -191,30 +203,10 @@ auto matrix_norm_tracked(const X& a, double ord, bool fro, bool nuc, Norm norm) 
           cd::gg::send(in, cd::gg::per_matrix<R>(g) * cd::gg::mm(autograd::as_var(r.U * unsqueeze<-2>(wv)), r.Vh));
           return;
         }
-        const auto b = cd::la_batch(in.value().sizes());
-        const index_t m = b.m, n = b.n;
         const auto y = norm(in.value());
-        const bool cols = std::abs(ord) == 1;
-        const index_t outer = cols ? n : m, inner = cols ? m : n;
         Tensor<T, typename V::shape_type, Cpu> c(in.dims());
-        for (index_t i = 0; i < b.count; ++i) {
-          const auto mi = cd::la_cmat(in.value().data(), i, m, n);
-          std::vector<char> hit(static_cast<std::size_t>(outer), 0);
-          index_t count = 0;
-          for (index_t o = 0; o < outer; ++o) {
-            T acc(0);
-            for (index_t e = 0; e < inner; ++e) acc += std::abs(cols ? mi(e, o) : mi(o, e));
-            if (acc == y.data()[i]) hit[std::size_t(o)] = 1, ++count;
-          }
-          auto ci = cd::la_mat(c.data(), i, m, n);
-          for (index_t o = 0; o < outer; ++o) {
-            if (!hit[std::size_t(o)]) continue;
-            for (index_t e = 0; e < inner; ++e) {
-              const T x = cols ? mi(e, o) : mi(o, e);
-              (cols ? ci(e, o) : ci(o, e)) = (x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0)) / T(count);
-            }
-          }
-        }
+        matrix_norm1_direction(in.value().data(), cd::la_batch(in.value().sizes()), y.data(), std::abs(ord) == 1,
+                               c.data());
         cd::gg::send(in, cd::gg::per_matrix<R>(g) * std::move(c));
       },
       v);
