@@ -49,10 +49,6 @@ namespace detail {
 // The shape the create_graph pass of a fused node works in: its output's elements, flattened.
 using flat_shape = Shape<Dyn>;
 
-inline std::string graph_unsupported(const char* what) {
-  return std::string("ctorch: backward: create_graph is not supported through ") + what + " yet";
-}
-
 // Op::d<I> on the J-th operands, as functions rather than nested generic lambdas: nvcc's front end rejects a
 // lambda pack (J...) inside a fold over an outer pack (I) ("parameter pack I was referenced but not expanded").
 template <class Op, std::size_t I, class Y, class K, std::size_t... J>

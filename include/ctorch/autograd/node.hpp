@@ -32,6 +32,11 @@ inline std::uint64_t next_seq() noexcept {
   thread_local std::uint64_t seq = 0;
   return ++seq;
 }
+
+// The create_graph pass's refusal, for an op (or an op at a point) without a create_graph VJP.
+inline std::string graph_unsupported(const std::string& what) {
+  return "ctorch: backward: create_graph is not supported through " + what + " yet";
+}
 }  // namespace detail
 
 // What a backward pass is doing: backward() accumulates into leaves' .grad; grad() only captures.
@@ -85,8 +90,7 @@ class Node {
   // refuses rather than return a gradient that silently has no graph.
   virtual void propagate_graph() {
     const char* n = name();
-    throw autograd_error(std::string("ctorch: backward: create_graph is not supported through ") +
-                         (n ? n : "this node") + " yet");
+    throw autograd_error(detail::graph_unsupported(n ? n : "this node"));
   }
   virtual bool has_incoming_graph() const noexcept = 0;
   bool has_hooks() const noexcept { return !hooks.empty(); }

@@ -144,7 +144,7 @@ void send_masked(const VI& in, const C& c, bool upper, typename VI::value_type d
 
 // Throws the create_graph pass's "not supported" error for `what` (an op at a point it cannot handle).
 [[noreturn]] inline void unsupported(const char* what) {
-  throw autograd_error(std::string("ctorch: backward: create_graph is not supported through ") + what + " yet");
+  throw autograd_error(autograd::detail::graph_unsupported(what));
 }
 
 }  // namespace ctorch::detail::gg

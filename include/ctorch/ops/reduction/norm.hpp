@@ -209,7 +209,7 @@ template <class V, class G, class Y>
 void norm_backward_graph(const V& in, const G& g, const Y& y, double p) {
   using T = typename V::value_type;
   if (p == 0 || std::isinf(p))
-    throw autograd_error("ctorch: backward: create_graph is not supported through norm with p = 0 or inf yet");
+    throw autograd_error(autograd::detail::graph_unsupported("norm with p = 0 or inf"));
   if (p == 1)
     autograd::accumulate_graph(in, V(g * sign(in)));
   else if (p == 2)

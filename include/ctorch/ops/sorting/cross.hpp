@@ -66,8 +66,7 @@ auto cross(const A& a, const B& b) {
           if (y.requires_grad()) autograd::accumulate_graph(y, autograd::bcast_to(cross<Dim>(g, x), y.dims()));
         } else {
           throw autograd_error(
-              "ctorch: backward: create_graph is not supported through LinalgCrossBackward0 with "
-              "operands of different dtypes yet");
+              autograd::detail::graph_unsupported("LinalgCrossBackward0 with operands of different dtypes"));
         }
       },
       va, vb);
