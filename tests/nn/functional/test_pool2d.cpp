@@ -162,9 +162,10 @@ void check_widths() {
 
 TEST_CASE_TEMPLATE("max_pool2d: every output row width (batched and partial) matches the one-window rule", T, float,
                    double) {
-  // Row widths from 1 output to a few batches of 4 (double) and 8 (float) lanes, plus partial batches and
-  // rows narrower than a batch (the half-width batches of the 2 x 2 kernel).
-  check_widths<T, Pool2dOptions{.kernel = 2}, 2, 5, 9, 13, 16, 17, 18, 33, 35>();
+  // Row widths from 1 output to a few batches of 4 (double), 8 and 16 (float) lanes, plus partial batches and
+  // rows narrower than a batch (the half-width batches of the 2 x 2 kernel, the masked AVX-512 one: LeNet's
+  // 28 and 10 columns, and odd widths whose last column is in no window).
+  check_widths<T, Pool2dOptions{.kernel = 2}, 2, 5, 9, 10, 13, 16, 17, 18, 28, 31, 33, 35, 64, 66>();
   check_widths<T, Pool2dOptions{.kernel = 3, .stride = 1}, 3, 7, 11, 12, 20>();
   check_widths<T, Pool2dOptions{.kernel = 2, .stride = 3}, 5, 26, 29>();
   check_widths<T, Pool2dOptions{.kernel = 3, .stride = 2, .dilation = 2}, 6, 21, 24>();

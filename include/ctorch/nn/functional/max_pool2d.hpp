@@ -159,6 +159,49 @@ index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out,
   return Wo;
 }
 
+#if defined(__AVX512F__)
+// The 2 x 2, stride 2 windows of one output row of floats, 16 at a time, for any row width: masked loads
+// and stores keep rows narrower than a batch (LeNet's 14 and 5 outputs) on 16-lane registers. Each input
+// row's 32 columns are two loads split into even and odd columns by two-source permutes, which gives the
+// four taps in row-major order, then the running rule of max_pool_row_simd. Returns how many outputs it
+// wrote: all, or 0 where the positions do not fit the integer lanes.
+inline index_t max_pool_row_2x2_avx512(const float* in, index_t W, index_t oh, index_t Wo, float* out,
+                                       std::int64_t* ix) {
+  using B = xsimd::batch<float, xsimd::avx512bw>;
+  using IB = xsimd::batch<std::int32_t, xsimd::avx512bw>;
+  if (index_t(std::numeric_limits<std::int32_t>::max()) / 2 < (2 * oh + 2) * W) return 0;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const IB cols(even);  // 2 j: the left column of window j
+  const float* r0 = in + 2 * oh * W;
+  for (index_t ow = 0; ow < Wo; ow += 16) {
+    const index_t n = std::min<index_t>(16, Wo - ow);  // windows in this batch, 2 n input columns
+    const __mmask16 lo = __mmask16((1u << std::min<index_t>(2 * n, 16)) - 1);
+    const __mmask16 hi = __mmask16((1u << std::max<index_t>(2 * n - 16, 0)) - 1);
+    B tap[4];  // row-major: (0, 0), (0, 1), (1, 0), (1, 1)
+    for (int r = 0; r < 2; ++r) {
+      const float* c = r0 + r * W + 2 * ow;
+      const __m512 a = _mm512_maskz_loadu_ps(lo, c), b = _mm512_maskz_loadu_ps(hi, c + 16);
+      tap[2 * r] = B(_mm512_permutex2var_ps(a, even, b));
+      tap[2 * r + 1] = B(_mm512_permutex2var_ps(a, odd, b));
+    }
+    B m = tap[0];
+    IB code(0);
+    for (int k = 1; k < 4; ++k) take_tap(tap[k], IB(k), m, code);
+    const IB rowoff = xsimd::select(code > IB(1), IB(std::int32_t(W)), IB(0));
+    const IB idx = IB(std::int32_t(2 * oh * W + 2 * ow)) + cols + rowoff + (code & IB(1));
+    const __mmask16 outs = __mmask16((1u << n) - 1);
+    _mm512_mask_storeu_ps(out + ow, outs, m);
+    const __m512i i32 = idx;
+    _mm512_mask_storeu_epi64(ix + ow, __mmask8(outs), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(i32)));
+    if (n > 8)
+      _mm512_mask_storeu_epi64(ix + ow + 8, __mmask8(outs >> 8),
+                               _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(i32, 1)));
+  }
+  return Wo;
+}
+#endif
+
 template <class T, index_t K, index_t S, index_t P, index_t D>
 [[gnu::noinline]] void max_pool2d_forward_kernel(const pool2d_planes& pl, const T* xd, T* yd, std::int64_t* id) {
   const index_t H = pl.H, W = pl.W, Ho = pl.Ho, Wo = pl.Wo;
@@ -174,7 +217,11 @@ template <class T, index_t K, index_t S, index_t P, index_t D>
           index_t ow = 0;
           if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
             if constexpr (K == 2 && S == 2 && D == 1) {
-              ow = max_pool_row_2x2<T>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+#if defined(__AVX512F__)
+              if constexpr (std::is_same_v<T, float>)
+                ow = max_pool_row_2x2_avx512(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
+#endif
+              if (ow == 0) ow = max_pool_row_2x2<T>(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
               using Half = xsimd::make_sized_batch_t<T, xsimd::batch<T>::size / 2>;
               if constexpr (!std::is_void_v<Half>)
                 if (ow == 0)
