@@ -23,6 +23,7 @@
 // adjoints GX(g, w) (grad_input) and GW(x, g) (grad_weight), all bilinear: with incoming H,
 // P: dx = GX(H, w), dw = GW(x, H); GX: dg = P(H, w), dw = GW(H, g); GW: dx = GX(g, H), dg = P(x, H).
 #pragma once
+#include <limits>
 #include <type_traits>
 
 #include "../../autograd/function.hpp"
@@ -164,8 +165,8 @@ template <class T, bool Direct>
             T* dst = y + (n * O + g * Og + o) * Ho * Wo;
             const T* src = yw + o * Qb;
             const T b = bias ? bias[g * Og + o] : T(0);
-            for (index_t h = 0; h < Ho; ++h)
-              for (index_t v = 0; v < Wo; ++v) dst[h * Wo + v] = src[h * Wp + v] + b;
+            typename Tl::B none;
+            for (index_t h = 0; h < Ho; ++h) copy_row<true, false>(dst + h * Wo, src + h * Wp, Wo, b, none);
           }
         }
       }
@@ -258,16 +259,37 @@ template <class T, bool Direct>
           for (index_t s = 0; s < m; ++s)
             for (index_t o = 0; o < Og; ++o) {
               const T* src = gy + ((b0 + s) * O + g * Og + o) * Ho * Wo;
-              if (gb) gbp[ch * O + g * Og + o] += sum_row(src, HW);
-              if (wide_gy) {
+              if (wide_gy) {  // with the bias gradient's sum on the way
                 T* dst = gyw + (s * Op + o) * Qb;
-                for (index_t h = 0; h < Ho; ++h) std::memcpy(dst + h * Wp, src + h * Wo, std::size_t(Wo) * sizeof(T));
+                B sum(T(0));
+                for (index_t h = 0; h < Ho; ++h) copy_row<false, true>(dst + h * Wp, src + h * Wo, Wo, T(0), sum);
+                if (gb) gbp[ch * O + g * Og + o] += xsimd::hadd(sum);
+              } else if (gb) {
+                gbp[ch * O + g * Og + o] += sum_row(src, HW);
               }
-              if (np) {
+            }
+          // gyt [pixel][channel]: a gather of Wv channels per pixel (HW apart), where the offsets fit the
+          // integer lanes
+          using I = xsimd::as_integer_t<T>;
+          if (np && index_t(std::numeric_limits<I>::max()) / Wv >= HW) {
+            alignas(64) I lane[Wv];
+            for (index_t j = 0; j < Wv; ++j) lane[j] = I(j * HW);
+            const auto at = xsimd::batch<I>::load_aligned(lane);
+            for (index_t s = 0; s < m; ++s) {
+              const T* src = gy + ((b0 + s) * O + g * Og) * HW;
+              T* dst = gyt + s * HW * Og;
+              for (index_t i = 0; i < HW; ++i)
+                for (index_t o0 = 0; o0 < Og; o0 += Wv)
+                  B::gather(src + o0 * HW + i, at).store_aligned(dst + i * Og + o0);
+            }
+          } else if (np) {
+            for (index_t s = 0; s < m; ++s)
+              for (index_t o = 0; o < Og; ++o) {
+                const T* src = gy + ((b0 + s) * O + g * Og + o) * HW;
                 T* dst = gyt + s * HW * Og + o;
                 for (index_t i = 0; i < HW; ++i) dst[i * Og] = src[i];
               }
-            }
+          }
           const T* xg = xp + g * Cg * geo.Lp;
           if (np) {
             T* accg = acc + g * Kt * Og;
@@ -304,8 +326,8 @@ template <class T, bool Direct>
             for (index_t c = 0; c < Cg; ++c) {
               T* dst = gx + ((b0 + s) * C + g * Cg + c) * H * W;
               const T* src = gxp + c * geo.Lp + P * Wp + P;
-              for (index_t h = 0; h < H; ++h)
-                for (index_t v = 0; v < W; ++v) dst[h * W + v] = src[h * Wp + v];
+              B none;
+              for (index_t h = 0; h < H; ++h) copy_row<false, false>(dst + h * W, src + h * Wp, W, T(0), none);
             }
           }
         }

@@ -21,8 +21,8 @@
 //    col2im for grad_input.
 #pragma once
 #include <algorithm>
-#include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/config.hpp"
@@ -218,6 +218,47 @@ struct wide_geom {
   }
 };
 
+// dst[i] = src[i] (+ b when Add) for i < n, and sum += src[i] lane-wise when Sum: the row copies between
+// NCHW planes and the wide grid, a few packets long (LeNet: 28, 14 and 10). The last partial packet is a
+// masked load and store on AVX-512; without it, and for n below one packet, lanes go one at a time.
+template <bool Add, bool Sum, class T, class B = xsimd::batch<T>>
+CTORCH_ALWAYS_INLINE void copy_row(T* __restrict dst, const T* __restrict src, index_t n, T b, B& sum) {
+  constexpr index_t Wv = index_t(B::size);
+  index_t i = 0;
+  for (; i + Wv <= n; i += Wv) {
+    const B v = B::load_unaligned(src + i);
+    if constexpr (Sum) sum += v;
+    (Add ? v + B(b) : v).store_unaligned(dst + i);
+  }
+  if (i == n) return;
+#if defined(__AVX512F__)
+  if constexpr (sizeof(typename B::register_type) == 64) {
+    const unsigned m = (1u << (n - i)) - 1;
+    if constexpr (std::is_same_v<T, float>) {
+      const __m512 v = _mm512_maskz_loadu_ps(__mmask16(m), src + i);
+      if constexpr (Sum) sum += B(v);
+      _mm512_mask_storeu_ps(dst + i, __mmask16(m), Add ? _mm512_add_ps(v, _mm512_set1_ps(b)) : v);
+      return;
+    } else if constexpr (std::is_same_v<T, double>) {
+      const __m512d v = _mm512_maskz_loadu_pd(__mmask8(m), src + i);
+      if constexpr (Sum) sum += B(v);
+      _mm512_mask_storeu_pd(dst + i, __mmask8(m), Add ? _mm512_add_pd(v, _mm512_set1_pd(b)) : v);
+      return;
+    }
+  }
+#endif
+  T s(0);
+  for (; i < n; ++i) {
+    s += src[i];
+    dst[i] = Add ? src[i] + b : src[i];
+  }
+  if constexpr (Sum) {
+    alignas(64) T lane[Wv] = {};
+    lane[0] = s;
+    sum += B::load_aligned(lane);
+  }
+}
+
 // Copies `planes` planes of Hi x Wi (stride Hi*Wi) into zero-padded wide planes (stride g.Lp).
 template <class T>
 void pad_planes(const T* src, index_t planes, const wide_geom& g, T* dst) {
@@ -227,7 +268,8 @@ void pad_planes(const T* src, index_t planes, const wide_geom& g, T* dst) {
     std::fill(d, d + g.ph * g.Wp + g.pw, T(0));
     for (index_t h = 0; h < g.Hi; ++h) {
       T* row = d + (g.ph + h) * g.Wp + g.pw;
-      std::memcpy(row, s + h * g.Wi, std::size_t(g.Wi) * sizeof(T));
+      xsimd::batch<T> none;
+      copy_row<false, false>(row, s + h * g.Wi, g.Wi, T(0), none);
       // the right padding of this row and the left padding of the next one
       const index_t gap = h + 1 < g.Hi ? 2 * g.pw : g.Lp - ((g.ph + h) * g.Wp + g.pw + g.Wi);
       std::fill(row + g.Wi, row + g.Wi + gap, T(0));
