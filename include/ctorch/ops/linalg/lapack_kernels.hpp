@@ -62,6 +62,17 @@ T dot(const T* x, const T* y, index_t n) {
   return s;
 }
 
+// y += alpha * x over contiguous arrays.
+template <class T>
+void axpy(index_t n, T alpha, const T* x, T* y) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  index_t i = 0;
+  const B a(alpha);
+  for (; i + W <= n; i += W) xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
 // sum_i x[i * inc]^2 without overflow or underflow (LAPACK's nrm2 scaling), returned as the 2-norm.
 template <class T>
 T nrm2(const T* x, index_t n, index_t inc) {
@@ -87,6 +98,20 @@ T nrm2(const T* x, index_t n, index_t inc) {
 // Blocked: diagonal blocks unblocked, the rest of B updated by GEMM.
 template <class T>
 void trsm_unblocked(index_t n, index_t k, MatRef<T> a, bool lower, bool unit, MatRef<T> b) {
+  if (b.cs == 1) {  // rows of B contiguous: each step is an axpy of whole rows
+    for (index_t q = 0; q < n; ++q) {
+      const index_t i = lower ? q : n - 1 - q;
+      T* bi = &b(i, 0);
+      const index_t j0 = lower ? 0 : i + 1, j1 = lower ? i : n;
+      for (index_t j = j0; j < j1; ++j)
+        if (a(i, j) != T(0)) axpy(k, -a(i, j), &b(j, 0), bi);
+      if (!unit) {
+        const T d = a(i, i);
+        for (index_t c = 0; c < k; ++c) bi[c] /= d;
+      }
+    }
+    return;
+  }
   if (lower) {
     for (index_t i = 0; i < n; ++i) {
       T* bi = &b(i, 0);
@@ -171,13 +196,22 @@ index_t getf2(index_t m, index_t n, MatRef<T> a, index_t* piv) {
     } else if (info == 0) {
       info = j + 1;
     }
-    // Rank-1 update of the rest of the panel.
-    const T* uj = &a(j, j + 1);
-    for (index_t i = j + 1; i < m; ++i) {
-      const T l = a(i, j);
-      if (l == T(0)) continue;
-      T* ri = &a(i, j + 1);
-      for (index_t c = 0; c < n - j - 1; ++c) ri[c * a.cs] -= l * uj[c * a.cs];
+    // Rank-1 update of the rest of the panel, along whichever of rows or columns is contiguous.
+    if (a.rs == 1) {
+      const T* lj = &a(j + 1, j);
+      for (index_t c = j + 1; c < n; ++c)
+        if (a(j, c) != T(0)) axpy(m - j - 1, -a(j, c), lj, &a(j + 1, c));
+    } else {
+      const T* uj = &a(j, j + 1);
+      for (index_t i = j + 1; i < m; ++i) {
+        const T l = a(i, j);
+        if (l == T(0)) continue;
+        T* ri = &a(i, j + 1);
+        if (a.cs == 1)
+          axpy(n - j - 1, -l, uj, ri);
+        else
+          for (index_t c = 0; c < n - j - 1; ++c) ri[c * a.cs] -= l * uj[c * a.cs];
+      }
     }
   }
   return info;
@@ -189,10 +223,18 @@ index_t getrf(index_t m, index_t n, MatRef<T> a, index_t* piv) {
   if (kmax < kBlockMin) return getf2(m, n, a, piv);
   index_t info = 0;
   const index_t nb = kBlock;
+  // The panel is factored in a copy whose columns are contiguous: its pivot searches, scalings and
+  // rank-1 updates then run along long contiguous columns instead of short strided rows.
+  std::vector<T> pbuf(static_cast<std::size_t>(m * nb));
   for (index_t j0 = 0; j0 < kmax; j0 += nb) {
-    const index_t jb = std::min(nb, kmax - j0);
+    const index_t jb = std::min(nb, kmax - j0), mp = m - j0;
     // Factor the panel rows [j0, m) x cols [j0, j0 + jb).
-    const index_t pinfo = getf2(m - j0, jb, a.block(j0, j0), piv + j0);
+    const MatRef<T> pan{pbuf.data(), 1, mp}, blk = a.block(j0, j0);
+    for (index_t i = 0; i < mp; ++i)
+      for (index_t c = 0; c < jb; ++c) pan(i, c) = blk(i, c);
+    const index_t pinfo = getf2(mp, jb, pan, piv + j0);
+    for (index_t i = 0; i < mp; ++i)
+      for (index_t c = 0; c < jb; ++c) blk(i, c) = pan(i, c);
     if (pinfo != 0 && info == 0) info = pinfo + j0;
     for (index_t i = j0; i < j0 + jb; ++i) piv[i] += j0;
     // Apply the panel's swaps to the columns left and right of it.
@@ -495,17 +537,6 @@ void jacobi_svd(index_t p, index_t q, T* g, index_t ldg, T* vt, index_t ldv, T* 
 // SVD by Householder bidiagonalization and implicit-shift QR on the bidiagonal (LAPACK's gesvd route:
 // gebrd, orgbr, bdsqr), for all but tiny matrices: O(n^3) with a small constant where the Jacobi SVD
 // needs several O(n^3) sweeps.
-
-// y += alpha * x over contiguous arrays.
-template <class T>
-void axpy(index_t n, T alpha, const T* x, T* y) {
-  using B = xsimd::batch<T>;
-  constexpr index_t W = index_t(B::size);
-  index_t i = 0;
-  const B a(alpha);
-  for (; i + W <= n; i += W) xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
-  for (; i < n; ++i) y[i] += alpha * x[i];
-}
 
 // The 2-norm of x[i * inc] (i < n): the plain sum of squares where it can neither overflow nor lose
 // accuracy to underflow, else nrm2's scaled sum.
