@@ -1,5 +1,6 @@
 // ctorch/ops/linalg factorizations checked by their defining identities on random and ill-conditioned
-// inputs, at sizes that take the blocked (GEMM) paths (n >= 128) and the unblocked ones, batched (rank
+// inputs, at sizes that take the blocked (GEMM) paths (LU n >= 64, Cholesky n >= 48, block 32; sizes
+// that are not multiples of the block) and the unblocked ones, batched (rank
 // 3 and 4, 1 and 2 threads), float and double: P L U = A, L L^T = A, Q^T Q = I and Q R = A,
 // U diag(S) Vh = A, A V = V diag(w), A pinv(A) A = A, residuals of solve and lstsq.
 //
@@ -230,9 +231,14 @@ void eigh_identity(index_t n, std::uint64_t seed) {
 TEST_CASE("linalg identities: P L U = A, square and rectangular, unblocked and blocked") {
   for (auto [m, n] : {std::pair<index_t, index_t>{1, 1},
                       {7, 7},
+                      {63, 63},
                       {64, 64},
+                      {65, 65},
                       {130, 130},
                       {200, 200},
+                      {257, 257},
+                      {300, 65},
+                      {65, 300},
                       {150, 131},
                       {131, 200},
                       {9, 4},
@@ -243,7 +249,7 @@ TEST_CASE("linalg identities: P L U = A, square and rectangular, unblocked and b
 }
 
 TEST_CASE("linalg identities: L L^T = A, unblocked and blocked, with cholesky_solve and cholesky_inverse") {
-  for (index_t n : {1, 5, 100, 150, 260}) {
+  for (index_t n : {1, 5, 47, 48, 65, 100, 150, 257, 260}) {
     cholesky_identity<double>(n);
     cholesky_identity<float>(n);
   }
