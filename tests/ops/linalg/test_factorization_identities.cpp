@@ -272,7 +272,8 @@ TEST_CASE("linalg identities: Q^T Q = I and Q R = A") {
 }
 
 TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-deficient matrices") {
-  for (auto [m, n] : {std::pair<index_t, index_t>{60, 45}, {45, 60}, {1, 6}, {6, 1}, {130, 128}}) {
+  for (auto [m, n] :
+       {std::pair<index_t, index_t>{60, 45}, {45, 60}, {1, 6}, {6, 1}, {130, 128}, {257, 257}, {100, 257}, {65, 65}}) {
     svd_identity(random<double>(m, n, std::uint64_t(m + n)), 10, "random double");
     svd_identity(random<float>(m, n, std::uint64_t(m + n)), 10, "random float");
   }
@@ -288,6 +289,11 @@ TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-def
   DM<float> z = random<float>(8, 5, 5);
   for (index_t i = 0; i < 8; ++i) z(i, 1) = 0, z(i, 3) = 0;
   svd_identity(z, 10, "zero columns float");
+  // Zero columns at a size whose Q^T and P^T are formed in blocks: reflectors with tau = 0 inside a block.
+  DM<double> zb = random<double>(100, 80, 6);
+  for (index_t i = 0; i < 100; ++i) zb(i, 10) = 0, zb(i, 50) = 0;
+  svd_identity(zb, 10, "zero columns, blocked double");
+  CHECK(linalg::matrix_rank(zb).item() == 78);
   CHECK(linalg::matrix_rank(z).item() == 3);
   CHECK(linalg::matrix_rank(low).item() == 10);
   svd_identity(DM<double>(6, 4), 10, "zero matrix");
