@@ -873,40 +873,32 @@ void form_q_rows(index_t k, index_t nrows, index_t nn, index_t s, VAt vat, const
     return;
   }
   const index_t nb = kBlock;
-  std::vector<T> vb(static_cast<std::size_t>(nn * nb)), tt(static_cast<std::size_t>(nb * nb)),
-      w(static_cast<std::size_t>(nrows * nb));
+  std::vector<T> vb(static_cast<std::size_t>(nn * nb)), tt(static_cast<std::size_t>(nb * nb)), gg(tt.size()),
+      w(static_cast<std::size_t>(nrows * nb)), w2(w.size());
   for (index_t b0 = (k - 1) / nb * nb; b0 >= 0; b0 -= nb) {
     const index_t jb = std::min(nb, k - b0), o = s + b0, len = nn - o, nr = nrows - o;
     // V (len x jb, row-major): column q is v_{b0 + q} from index o on, unit lower trapezoidal.
-    const MatRef<T> v{vb.data(), jb, 1}, t{tt.data(), jb, 1};
+    const MatRef<T> v{vb.data(), jb, 1}, t{tt.data(), jb, 1}, g{gg.data(), jb, 1};
     for (index_t i = 0; i < len; ++i)
       for (index_t q = 0; q < jb; ++q) v(i, q) = i < q ? T(0) : i == q ? T(1) : vat(b0 + q, o + i);
-    // T upper triangular, column by column: T(0:q, q) = -tau_q T(0:q, 0:q) V^T v_q, T(q, q) = tau_q.
+    // T upper triangular, column by column: T(0:q, q) = -tau_q T(0:q, 0:q) (V^T V)(0:q, q), T(q, q) =
+    // tau_q; V^T V by GEMM (the zeros above V's diagonal make its full columns the needed sums).
+    gemm<T>(jb, jb, len, T(1), v.t(), v, T(0), g);
     for (index_t q = 0; q < jb; ++q) {
       const T tq = tau[b0 + q];
       for (index_t r = 0; r < jb; ++r) t(r, q) = T(0);
       if (tq == T(0)) continue;
-      for (index_t r = 0; r < q; ++r) {
+      for (index_t r = 0; r < q; ++r) {  // T(0:q, 0:q) times -tau_q g(0:q, q), T upper: top down
         T sum(0);
-        for (index_t i = q; i < len; ++i) sum += v(i, r) * v(i, q);
+        for (index_t l = r; l < q; ++l) sum += t(r, l) * g(l, q);
         t(r, q) = -tq * sum;
-      }
-      for (index_t r = 0; r < q; ++r) {  // T(0:q, q) = T(0:q, 0:q) T(0:q, q), T upper: top down
-        T sum(0);
-        for (index_t l = r; l < q; ++l) sum += t(r, l) * t(l, q);
-        t(r, q) = sum;
       }
       t(q, q) = tq;
     }
-    const MatRef<T> cc{c + o * ldc + o, ldc, 1}, ww{w.data(), jb, 1};
-    gemm<T>(nr, jb, len, T(1), cc, v, T(0), ww);  // W = C V
-    for (index_t r = 0; r < nr; ++r)              // W = W T^T: column q takes T(q, l) for l >= q
-      for (index_t q = 0; q < jb; ++q) {
-        T sum(0);
-        for (index_t l = q; l < jb; ++l) sum += ww(r, l) * t(q, l);
-        ww(r, q) = sum;
-      }
-    gemm<T>(nr, len, jb, T(-1), ww, v.t(), T(1), cc);  // C -= W V^T
+    const MatRef<T> cc{c + o * ldc + o, ldc, 1}, ww{w.data(), jb, 1}, ww2{w2.data(), jb, 1};
+    gemm<T>(nr, jb, len, T(1), cc, v, T(0), ww);        // W = C V
+    gemm<T>(nr, jb, jb, T(1), ww, t.t(), T(0), ww2);    // W T^T
+    gemm<T>(nr, len, jb, T(-1), ww2, v.t(), T(1), cc);  // C -= W T^T V^T
   }
 }
 
