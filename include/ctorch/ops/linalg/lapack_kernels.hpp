@@ -538,6 +538,49 @@ void jacobi_svd(index_t p, index_t q, T* g, index_t ldg, T* vt, index_t ldv, T* 
 // gebrd, orgbr, bdsqr), for all but tiny matrices: O(n^3) with a small constant where the Jacobi SVD
 // needs several O(n^3) sweeps.
 
+// y += a0 x[0 .. n) + a1 x[ld ..] + a2 x[2 ld ..] + a3 x[3 ld ..]: four rows per pass over y (one load
+// and store of y for four rows instead of one per row).
+template <class T>
+void axpy4(index_t n, T a0, T a1, T a2, T a3, const T* x, index_t ld, T* y) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  const T *x1 = x + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+  const B b0(a0), b1(a1), b2(a2), b3(a3);
+  index_t i = 0;
+  for (; i + W <= n; i += W) {
+    B acc = xsimd::fma(b0, B::load_unaligned(x + i), B::load_unaligned(y + i));
+    acc = xsimd::fma(b1, B::load_unaligned(x1 + i), acc);
+    acc = xsimd::fma(b2, B::load_unaligned(x2 + i), acc);
+    xsimd::fma(b3, B::load_unaligned(x3 + i), acc).store_unaligned(y + i);
+  }
+  for (; i < n; ++i) y[i] += a0 * x[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
+}
+
+// y += alpha x, returning the new y's dot product with u: the left update of a row and the dot
+// product its right update needs, in one pass over the row.
+template <class T>
+T axpy_dot(index_t n, T alpha, const T* x, T* y, const T* u) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  const B a(alpha);
+  B s0(T(0)), s1(T(0));
+  index_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const B y0 = xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i));
+    const B y1 = xsimd::fma(a, B::load_unaligned(x + i + W), B::load_unaligned(y + i + W));
+    y0.store_unaligned(y + i);
+    y1.store_unaligned(y + i + W);
+    s0 = xsimd::fma(y0, B::load_unaligned(u + i), s0);
+    s1 = xsimd::fma(y1, B::load_unaligned(u + i + W), s1);
+  }
+  T s = xsimd::hadd(s0 + s1);
+  for (; i < n; ++i) {
+    y[i] += alpha * x[i];
+    s += y[i] * u[i];
+  }
+  return s;
+}
+
 // The 2-norm of x[i * inc] (i < n): the plain sum of squares where it can neither overflow nor lose
 // accuracy to underflow, else nrm2's scaled sum.
 template <class T>
@@ -817,7 +860,12 @@ void gebd2(index_t m, index_t n, T* a, index_t lda, T* d, T* e, T* tauq, T* taup
     const T tq = tauq[i];
     if (tq != T(0)) {
       std::copy(ri, ri + nc, w.data());
-      for (index_t r = i + 1; r < m; ++r) {
+      index_t r = i + 1;
+      for (; r + 4 <= m; r += 4) {
+        const T* ar = a + r * lda + i;
+        axpy4(nc, ar[0], ar[lda], ar[2 * lda], ar[3 * lda], ar + 1, lda, w.data());
+      }
+      for (; r < m; ++r) {
         const T vr = a[r * lda + i];
         if (vr != T(0)) axpy(nc, vr, a + r * lda + i + 1, w.data());
       }
@@ -831,8 +879,11 @@ void gebd2(index_t m, index_t n, T* a, index_t lda, T* d, T* e, T* tauq, T* taup
     for (index_t r = i + 1; r < m; ++r) {
       T* ar = a + r * lda + i + 1;
       const T f = tq * a[r * lda + i];
-      if (f != T(0)) axpy(nc, -f, w.data(), ar);
-      if (tp != T(0)) axpy(nc, -tp * dot(ar, u.data(), nc), u.data(), ar);
+      if (tp == T(0)) {
+        if (f != T(0)) axpy(nc, -f, w.data(), ar);
+      } else {
+        axpy(nc, -tp * axpy_dot(nc, -f, w.data(), ar, u.data()), u.data(), ar);
+      }
     }
   }
   if (n > 0) taup[n - 1] = T(0);
