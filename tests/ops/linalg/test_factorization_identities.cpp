@@ -1,5 +1,6 @@
 // ctorch/ops/linalg factorizations checked by their defining identities on random and ill-conditioned
-// inputs, at sizes that take the blocked (GEMM) paths (n >= 128) and the unblocked ones, batched (rank
+// inputs, at sizes that take the blocked (GEMM) paths (LU n >= 64, Cholesky n >= 48, block 32; sizes
+// that are not multiples of the block) and the unblocked ones, batched (rank
 // 3 and 4, 1 and 2 threads), float and double: P L U = A, L L^T = A, Q^T Q = I and Q R = A,
 // U diag(S) Vh = A, A V = V diag(w), A pinv(A) A = A, residuals of solve and lstsq.
 //
@@ -230,9 +231,14 @@ void eigh_identity(index_t n, std::uint64_t seed) {
 TEST_CASE("linalg identities: P L U = A, square and rectangular, unblocked and blocked") {
   for (auto [m, n] : {std::pair<index_t, index_t>{1, 1},
                       {7, 7},
+                      {63, 63},
                       {64, 64},
+                      {65, 65},
                       {130, 130},
                       {200, 200},
+                      {257, 257},
+                      {300, 65},
+                      {65, 300},
                       {150, 131},
                       {131, 200},
                       {9, 4},
@@ -243,7 +249,7 @@ TEST_CASE("linalg identities: P L U = A, square and rectangular, unblocked and b
 }
 
 TEST_CASE("linalg identities: L L^T = A, unblocked and blocked, with cholesky_solve and cholesky_inverse") {
-  for (index_t n : {1, 5, 100, 150, 260}) {
+  for (index_t n : {1, 5, 47, 48, 65, 100, 150, 257, 260}) {
     cholesky_identity<double>(n);
     cholesky_identity<float>(n);
   }
@@ -266,7 +272,8 @@ TEST_CASE("linalg identities: Q^T Q = I and Q R = A") {
 }
 
 TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-deficient matrices") {
-  for (auto [m, n] : {std::pair<index_t, index_t>{60, 45}, {45, 60}, {1, 6}, {6, 1}, {130, 128}}) {
+  for (auto [m, n] :
+       {std::pair<index_t, index_t>{60, 45}, {45, 60}, {1, 6}, {6, 1}, {130, 128}, {257, 257}, {100, 257}, {65, 65}}) {
     svd_identity(random<double>(m, n, std::uint64_t(m + n)), 10, "random double");
     svd_identity(random<float>(m, n, std::uint64_t(m + n)), 10, "random float");
   }
@@ -282,6 +289,11 @@ TEST_CASE("linalg identities: U S Vh = A on random, ill-conditioned and rank-def
   DM<float> z = random<float>(8, 5, 5);
   for (index_t i = 0; i < 8; ++i) z(i, 1) = 0, z(i, 3) = 0;
   svd_identity(z, 10, "zero columns float");
+  // Zero columns at a size whose Q^T and P^T are formed in blocks: reflectors with tau = 0 inside a block.
+  DM<double> zb = random<double>(100, 80, 6);
+  for (index_t i = 0; i < 100; ++i) zb(i, 10) = 0, zb(i, 50) = 0;
+  svd_identity(zb, 10, "zero columns, blocked double");
+  CHECK(linalg::matrix_rank(zb).item() == 78);
   CHECK(linalg::matrix_rank(z).item() == 3);
   CHECK(linalg::matrix_rank(low).item() == 10);
   svd_identity(DM<double>(6, 4), 10, "zero matrix");

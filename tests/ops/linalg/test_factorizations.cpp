@@ -365,6 +365,33 @@ TEST_CASE("linalg factorizations: a singular matrix to inv and solve names the o
   CHECK_NOTHROW(linalg::lu(s));
 }
 
+TEST_CASE("linalg factorizations: a zero pivot in a later block of the blocked LU is named") {
+  // Random, diagonally dominant, with column 100 zero: the trailing updates keep that column exactly
+  // zero, so step 101 (in the fourth block of 32) meets an exact zero pivot.
+  auto check = [](auto tag) {
+    using T = decltype(tag);
+    Tensor<T, Shape<Dyn, Dyn>> a(257, 257);
+    std::uint64_t st = 7;
+    for (int i = 0; i < 257; ++i)
+      for (int j = 0; j < 257; ++j) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        a(i, j) = T(double(st >> 11) / double(1ull << 53) - 0.5) + (i == j ? T(8) : T(0));
+      }
+    Tensor<T, Shape<Dyn, Dyn>> b(257, 3);
+    CHECK_NOTHROW(linalg::solve(a, b));
+    for (int i = 0; i < 257; ++i) a(i, 100) = T(0);
+    CHECK_THROWS_WITH_AS(linalg::solve(a, b),
+                         "ctorch: linalg.solve: The diagonal element 101 is zero, the solve could not be completed "
+                         "because the input matrix is singular.",
+                         value_error);
+    CHECK_THROWS_WITH_AS(linalg::inv(a), doctest::Contains("The diagonal element 101 is zero"), value_error);
+    CHECK_THROWS_WITH_AS(linalg::lu_factor(a), doctest::Contains("U[101,101] is zero"), value_error);
+    CHECK(linalg::det(a).item() == T(0));
+  };
+  check(0.0);
+  check(0.0f);
+}
+
 TEST_CASE("linalg factorizations: Cholesky of a matrix that is not positive-definite") {
   Tensor<double, Shape<2, 2>> a{{1, 2}, {2, 1}};
   CHECK_THROWS_WITH_AS(linalg::cholesky(a),
@@ -374,18 +401,29 @@ TEST_CASE("linalg factorizations: Cholesky of a matrix that is not positive-defi
   Tensor<float, Shape<2, 3, 3>> b;
   for (int i = 0; i < 3; ++i) b(0, i, i) = 1, b(1, i, i) = 1;
   b(1, 2, 2) = -1;
-  CHECK_THROWS_WITH_AS(cholesky(b),
-                       "ctorch: linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
-                       "input is not positive-definite (the leading minor of order 3 is not positive-definite).",
-                       value_error);
+  CHECK_THROWS_WITH_AS(
+      cholesky(b),
+      "ctorch: linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
+      "input is not positive-definite (the leading minor of order 3 is not positive-definite).",
+      value_error);
   // NaN is not positive: an error, not a NaN factor.
   a(0, 0) = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH_AS(linalg::cholesky(a), doctest::Contains("leading minor of order 1"), value_error);
-  // The blocked path (n >= 128) reports the minor's order in the whole matrix.
+  // The blocked path (n >= 48, blocks of 32) reports the minor's order in the whole matrix, from a later
+  // block and from the last, partial one.
   Tensor<double, Shape<Dyn, Dyn>> big(200, 200);
   for (int i = 0; i < 200; ++i) big(i, i) = 1;
   big(150, 150) = -2;
   CHECK_THROWS_WITH_AS(linalg::cholesky(big), doctest::Contains("leading minor of order 151 is not"), value_error);
+  // A dense SPD matrix (all ones plus 257 I) whose minor of order 257 alone is not positive-definite:
+  // its last diagonal element is lowered to 0.25, below the 256 / 513 (about 0.499) that the earlier
+  // columns take from it.
+  Tensor<float, Shape<Dyn, Dyn>> dense(257, 257);
+  for (int i = 0; i < 257; ++i)
+    for (int j = 0; j < 257; ++j) dense(i, j) = i == j ? 257.0f + 1.0f : 1.0f;
+  CHECK_NOTHROW(linalg::cholesky(dense));
+  dense(256, 256) = 0.25f;
+  CHECK_THROWS_WITH_AS(linalg::cholesky(dense), doctest::Contains("leading minor of order 257 is not"), value_error);
 }
 
 TEST_CASE("linalg factorizations: Dyn shape errors") {

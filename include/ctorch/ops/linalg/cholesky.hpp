@@ -3,7 +3,7 @@
 // Shape: [*, n, n] -> [*, n, n]. Only the lower triangle of A is read (as PyTorch); the other triangle
 // of the result is zero. Static non-square: compile error from square_check<op::LinalgCholesky, Shape>;
 // Dyn: shape_error. dtype: float or double.
-// Method: right-looking blocked Cholesky with GEMM trailing updates for n >= 128, Cholesky-Crout below.
+// Method: right-looking blocked Cholesky with GEMM trailing updates for n >= 48, Cholesky-Crout below.
 // Errors: value_error "ctorch: linalg.cholesky: The factorization could not be completed because the
 // input is not positive-definite (the leading minor of order 2 is not positive-definite)." (with
 // "(Batch element i): " for batches; a NaN pivot counts as not positive).

@@ -2,7 +2,7 @@
 // a square matrix or of each matrix of a batch.
 // Shape: [*, n, n] -> [*, n, n]; a static non-square shape is a compile error from
 // square_check<op::LinalgInv, Shape>; a Dyn one throws shape_error. dtype: float or double.
-// Method: LU with partial pivoting (blocked, GEMM updates, for n >= 128), then the triangular solves
+// Method: LU with partial pivoting (blocked, GEMM updates, for n >= 64), then the triangular solves
 // against the identity. Errors: a singular matrix (an exactly zero pivot) throws value_error
 // "ctorch: linalg.inv: The diagonal element 3 is zero, the inversion could not be completed because
 // the input matrix is singular." (with "(Batch element i): " for batches); an ill-conditioned one gives

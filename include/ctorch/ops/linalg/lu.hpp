@@ -1,7 +1,7 @@
 // ctorch/ops/linalg/lu.hpp: lu (torch.linalg.lu), the LU factorization with partial pivoting A = P L U.
 // Shape: A [*, m, n] -> P [*, m, m], L [*, m, k] (unit lower), U [*, k, n] (upper), k = min(m, n).
 // dtype: float or double. Singular A is fine (U has a zero on its diagonal; no error, as PyTorch).
-// Blocked right-looking with GEMM trailing updates for k >= 128.
+// Blocked right-looking with GEMM trailing updates for k >= 64.
 // Gradient (PyTorch's linalg_lu_backward, square, wide and tall; la_lu_backward in lu_factor.hpp): P is
 // a Tensor (a permutation, no gradient, as PyTorch's), L and U are Vars. For m == n,
 // gA = P L^-T [tril(L^T gL, -1) + triu(gU U^T)] U^-T; only gL's strictly lower and gU's upper part

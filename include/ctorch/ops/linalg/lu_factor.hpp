@@ -2,7 +2,7 @@
 // with partial pivoting, A = P L U.
 // Shape: A [*, m, n] -> LU [*, m, n] (L unit lower below the diagonal, U on and above it) and pivots
 // [*, min(m, n)] (int32, 1-based, LAPACK's: row i was swapped with row pivots[i] at step i).
-// dtype: float or double. Blocked right-looking LU with GEMM trailing updates for min(m, n) >= 128.
+// dtype: float or double. Blocked right-looking LU with GEMM trailing updates for min(m, n) >= 64.
 // Errors: an exactly zero pivot throws value_error like PyTorch ("U[3,3] is zero ..."); linalg::lu
 // does not check.
 // Gradient (PyTorch's lu_factor_ex_backward): with gL = G[:, :k], gU = G[:k, :], linalg.lu's VJP

@@ -4,7 +4,7 @@
 // run time; ctorch from the ranks). Static mismatch: compile error from square_check / rhs_check /
 // broadcast_check naming op::LinalgSolve and the shapes; Dyn: shape_error. dtype: float or double,
 // A and B alike.
-// Method: LU with partial pivoting (blocked, GEMM, for n >= 128), then blocked triangular solves.
+// Method: LU with partial pivoting (blocked, GEMM, for n >= 64), then blocked triangular solves.
 // Errors: a singular A throws value_error "ctorch: linalg.solve: The diagonal element 2 is zero, the
 // solve could not be completed because the input matrix is singular." Gradient: gB = A^-T G,
 // gA = -gB X^T, summed over the batch dims an operand was broadcast along.
