@@ -81,10 +81,13 @@ template <class T>
 struct gemm_params {
   static constexpr int W = int(gemm_batch<T>::size);
 #if defined(__AVX512F__)
-  static constexpr int MR = 14;  // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
+  static constexpr int MR = 14;      // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
+  static constexpr int MR_EDGE = 8;  // a last row tile of at most 8 rows (64 = 4 x 14 + 8) runs an 8-row kernel
 #else
   static constexpr int MR = 6;  // 6 x 2 + 2 + 1 = 15 of 16 registers
+  static constexpr int MR_EDGE = MR;
 #endif
+  static constexpr index_t direct_b_bytes = 32 * 1024;  // a B slab read in place: within L1 (32-48 KB)
   static constexpr int NR = 2 * W;
   static constexpr index_t KC = 256;  // B sliver in L1
   static constexpr index_t MC =
@@ -194,13 +197,13 @@ void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) 
 // epilogue on each element, j0 being the tile's first column in C. A is a packed sliver (ap[k][i]), or
 // with DirectA the m rows of A themselves, row i at ap + i * rsa with unit column stride (rows past m
 // re-read row m - 1; their results are not stored).
-template <class T, class Epi = NoEpilogue, bool DirectA = false>
-[[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, T* c, index_t rsc,
-                               index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {}, index_t j0 = 0,
-                               bool last = false, [[maybe_unused]] index_t rsa = 0) {
+template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_params<T>::MR>
+[[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, index_t ldb, T* c,
+                               index_t rsc, index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {},
+                               index_t j0 = 0, bool last = false, [[maybe_unused]] index_t rsa = 0) {
   using P = gemm_params<T>;
   using B = gemm_batch<T>;
-  constexpr int MR = P::MR, W = P::W, NR = P::NR;
+  constexpr int W = P::W, NR = P::NR;
   B acc0[MR], acc1[MR];
   CTORCH_UNROLL
   for (int i = 0; i < MR; ++i) {
@@ -223,27 +226,27 @@ template <class T, class Epi = NoEpilogue, bool DirectA = false>
     for (int i = 0; i < MR; ++i) row[i] = ap + std::min<index_t>(i, m - 1) * rsa;
     CTORCH_UNROLL4
     for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
       CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         const B a(row[i][k]);
         acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
         acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
       }
-      bp += NR;
+      bp += ldb;
     }
   } else {
     CTORCH_UNROLL4
     for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
       CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         const B a(ap[i]);
         acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
         acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
       }
-      ap += MR;
-      bp += NR;
+      ap += P::MR;
+      bp += ldb;
     }
   }
   if (alpha != T(1)) {  // alpha = 1 (nearly every call) costs no multiply per accumulator
@@ -329,12 +332,12 @@ void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rs
 // or read in place (direct_a), and the kc and nc block sizes.
 struct gemm_plan {
   int threads;
-  bool split_n, direct_a;
+  bool split_n, direct_a, direct_b;
   index_t kc, nc;
 };
 
 template <class T>
-gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_threads) {
+gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_threads, index_t csb = 0) {
   using P = gemm_params<T>;
   constexpr int MR = P::MR, NR = P::NR;
   gemm_plan pl{};
@@ -360,6 +363,10 @@ gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_thread
   const index_t m_share = (mtiles + nt - 1) / nt * ntiles, n_share = mtiles * ((ntiles + nt - 1) / nt);
   pl.split_n = nt > 1 && (direct_if_n ? 20 * n_share <= 21 * m_share : 20 * n_share < 19 * m_share);
   pl.direct_a = pl.split_n ? direct_if_n : direct_if_m;
+  // B read in place (unit column stride) when a thread's share of a slab fits L1 beside A's rows: then
+  // packing it buys no locality and costs a copy (and, split M, a barrier).
+  const index_t cols = pl.split_n ? per_thread_n * NR : pl.nc;
+  pl.direct_b = csb == 1 && pl.kc * cols * index_t(sizeof(T)) <= P::direct_b_bytes;
   return pl;
 }
 
@@ -423,7 +430,7 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
              index_t csb, T beta, T* c, index_t rsc, index_t csc, const Epi& epi) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctorch: gemm: float or double");
   using P = detail::gemm_params<T>;
-  constexpr int MR = P::MR, NR = P::NR;
+  constexpr int MR = P::MR, NR = P::NR, MR_EDGE = P::MR_EDGE;
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {  // C = beta * C
     for (index_t i = 0; i < M; ++i)
@@ -453,8 +460,8 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
-  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, get_num_threads());
-  const bool split_n = pl.split_n, direct_a = pl.direct_a;
+  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, get_num_threads(), csb);
+  const bool split_n = pl.split_n, direct_a = pl.direct_a, direct_b = pl.direct_b;
   const index_t kc_max = pl.kc, nc_max = pl.nc, mtiles = (M + MR - 1) / MR;
   // mc for `rows` rows: at most MC, the blocks of equal height in whole MR tiles.
   const auto mc_for = [](index_t rows) {
@@ -467,7 +474,9 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
   // that nobody still reads step s - 1's buffer. Split N with direct A shares nothing and never waits.
   const int nbuf = pl.threads > 1 ? 2 : 1;
   const index_t mc_all = mc_for(M);
-  const std::size_t shared_size = !split_n ? std::size_t(kc_max * nc_max) : direct_a ? 0 : std::size_t(mc_all * kc_max);
+  const std::size_t shared_size = !split_n   ? (direct_b ? 0 : std::size_t(kc_max * nc_max))
+                                  : direct_a ? 0
+                                             : std::size_t(mc_all * kc_max);
   T* shared = shared_size ? detail::scratch<T, 0>(shared_size * std::size_t(nbuf)) : nullptr;
   parallel_team(pl.threads, [&](const team_member& tm) {
     // This thread's share of n slivers (or tiles) when the team splits them.
@@ -478,9 +487,11 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     const auto [t0, t1] = split_n ? std::pair<index_t, index_t>(0, mtiles) : share(mtiles);
     const index_t r0 = std::min(M, t0 * MR), r1 = std::min(M, t1 * MR);
     const index_t mc_max = split_n ? mc_all : mc_for(r1 - r0);
-    T* priv = split_n    ? detail::scratch<T, 1>(std::size_t(kc_max * ((nc_max / NR + tm.size - 1) / tm.size) * NR))
-              : direct_a ? nullptr
-                         : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
+    T* priv =
+        split_n    ? (direct_b ? nullptr
+                               : detail::scratch<T, 1>(std::size_t(kc_max * ((nc_max / NR + tm.size - 1) / tm.size) * NR)))
+        : direct_a ? nullptr
+                   : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
     int step = 0;
     for (index_t jc = 0; jc < N; jc += nc_max) {
       const index_t nc = std::min(nc_max, N - jc);
@@ -491,8 +502,14 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
         const index_t kc = std::min(kc_max, K - pc);
         const T beta_eff = pc == 0 ? beta : T(1);
         const bool last = pc + kc == K;
-        const T* bpack;  // sliver s (of this thread's) at bpack + (s - s0) * kc * NR
-        if (split_n) {   // the own slivers of B, packed privately
+        const T* bpack = nullptr;  // sliver s (of this thread's) at bpack + (s - s0) * kc * NR
+        T* bedge = nullptr;        // direct B: the last sliver when it is partial (in place it would run past N)
+        if (direct_b) {
+          if (s0 < s1 && s1 * NR > nc) {
+            bedge = detail::scratch<T, 3>(std::size_t(kc_max * NR));
+            detail::pack_b<T, NR>(kc, nc - (s1 - 1) * NR, b + pc * rsb + (jc + (s1 - 1) * NR) * csb, rsb, csb, bedge);
+          }
+        } else if (split_n) {  // the own slivers of B, packed privately
           if (s0 < s1)
             detail::pack_b<T, NR>(kc, std::min(nc, s1 * NR) - s0 * NR, b + pc * rsb + (jc + s0 * NR) * csb, rsb, csb,
                                   priv);
@@ -527,16 +544,26 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
           }
           for (index_t s = s0; s < s1; ++s) {
             const index_t jr = s * NR, n = std::min<index_t>(NR, nc - jr);
-            const T* bp = bpack + (split_n ? s - s0 : s) * kc * NR;
+            const T* bp = !direct_b ? bpack + (split_n ? s - s0 : s) * kc * NR
+                          : n == NR ? b + pc * rsb + jc + jr
+                                    : bedge;
+            const index_t ldb = direct_b && n == NR ? rsb : NR;
             for (index_t ir = 0; ir < mc; ir += MR) {
               const index_t m = std::min<index_t>(MR, mc - ir);
               T* cij = c + (ic + ir) * rsc + (jc + jr) * csc;
-              if (direct_a)
-                detail::micro_kernel<T, Epi, true>(kc, a + (ic + ir) * rsa + pc, bp, cij, rsc, csc, m, n, alpha,
-                                                   beta_eff, epi, jc + jr, last, rsa);
+              const T* ai = direct_a ? a + (ic + ir) * rsa + pc : apack + (ir / MR) * kc * MR;
+              const bool edge = MR_EDGE < MR && m <= MR_EDGE;
+              if (direct_a && edge)
+                detail::micro_kernel<T, Epi, true, MR_EDGE>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi,
+                                                            jc + jr, last, rsa);
+              else if (direct_a)
+                detail::micro_kernel<T, Epi, true>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi, jc + jr,
+                                                   last, rsa);
+              else if (edge)
+                detail::micro_kernel<T, Epi, false, MR_EDGE>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi,
+                                                             jc + jr, last);
               else
-                detail::micro_kernel<T, Epi>(kc, apack + (ir / MR) * kc * MR, bp, cij, rsc, csc, m, n, alpha, beta_eff,
-                                             epi, jc + jr, last);
+                detail::micro_kernel<T, Epi>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi, jc + jr, last);
             }
           }
         }
