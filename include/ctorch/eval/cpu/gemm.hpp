@@ -130,6 +130,44 @@ CTORCH_ALWAYS_INLINE void prefetch([[maybe_unused]] const void* p) {
 #endif
 }
 
+#if defined(__AVX512F__)
+// 14 rows x 16 columns of A (unit column stride) into 16 k steps of a 14-row sliver: a 16 x 16 transpose
+// in registers (rows 14 and 15 zero), where the scalar copy spent 3.6% of a 1024^3 product.
+CTORCH_ALWAYS_INLINE void pack_a_14x16(const float* src, index_t rs, float* out) {
+  __m512 r[16], t[16];
+  CTORCH_UNROLL
+  for (int i = 0; i < 14; ++i) r[i] = _mm512_loadu_ps(src + i * rs);
+  r[14] = r[15] = _mm512_setzero_ps();
+  // t[2g], t[2g + 1]: rows 2g and 2g + 1 interleaved, columns 4L, 4L + 1 and 4L + 2, 4L + 3 of lane L.
+  CTORCH_UNROLL
+  for (int g = 0; g < 16; g += 2) {
+    t[g] = _mm512_unpacklo_ps(r[g], r[g + 1]);
+    t[g + 1] = _mm512_unpackhi_ps(r[g], r[g + 1]);
+  }
+  // r[4q + c]: rows 4q .. 4q + 3 at column 4L + c in lane L.
+  CTORCH_UNROLL
+  for (int q = 0; q < 4; ++q) {
+    const __m512d t0 = _mm512_castps_pd(t[4 * q]), t1 = _mm512_castps_pd(t[4 * q + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[4 * q + 2]), t3 = _mm512_castps_pd(t[4 * q + 3]);
+    r[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    r[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    r[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    r[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  // Column 4L + c: lane L of r[c], r[4 + c], r[8 + c], r[12 + c], gathered in two lane shuffles.
+  CTORCH_UNROLL
+  for (int c = 0; c < 4; ++c) {
+    const __m512 v0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88), v1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
+    const __m512 w0 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+    const __m512 w1 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
+    _mm512_mask_storeu_ps(out + c * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0x88));
+    _mm512_mask_storeu_ps(out + (4 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0x88));
+    _mm512_mask_storeu_ps(out + (8 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0xDD));
+    _mm512_mask_storeu_ps(out + (12 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0xDD));
+  }
+}
+#endif
+
 // Packs rows [0, mc) x cols [0, kc) of A into MR-row slivers: sliver s holds, for each k, MR values.
 template <class T, int MR>
 void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) {
@@ -137,7 +175,12 @@ void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) 
     const index_t m = std::min<index_t>(MR, mc - i0);
     const T* src = a + i0 * rs;
     if (m == MR && cs == 1) {
-      for (index_t k = 0; k < kc; ++k)
+      index_t k = 0;
+#if defined(__AVX512F__)
+      if constexpr (std::is_same_v<T, float> && MR == 14)
+        for (; k + 16 <= kc; k += 16) pack_a_14x16(src + k, rs, out + k * MR);
+#endif
+      for (; k < kc; ++k)
         for (int i = 0; i < MR; ++i) out[k * MR + i] = src[i * rs + k];
     } else if (m == MR && rs == 1) {
       for (index_t k = 0; k < kc; ++k)
@@ -334,7 +377,7 @@ void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rs
 
 // How gemm_ep runs a packed product: on how many threads, split along N (each thread its own NR column
 // slivers and its own packed B) or along M (each thread its own rows, the packed B slab shared), A packed
-// or read in place (direct_a), and the kc and nc block sizes.
+// or read in place (direct_a), B packed or read in place (direct_b), and the kc and nc block sizes.
 struct gemm_plan {
   int threads;
   bool split_n, direct_a, direct_b;
@@ -342,7 +385,7 @@ struct gemm_plan {
 };
 
 template <class T>
-gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_threads, index_t csb = 0) {
+gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, index_t csb, int max_threads) {
   using P = gemm_params<T>;
   constexpr int MR = P::MR, NR = P::NR;
   gemm_plan pl{};
@@ -465,7 +508,7 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
-  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, get_num_threads(), csb);
+  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, csb, get_num_threads());
   const bool split_n = pl.split_n, direct_a = pl.direct_a, direct_b = pl.direct_b;
   const index_t kc_max = pl.kc, nc_max = pl.nc, mtiles = (M + MR - 1) / MR;
   // mc for `rows` rows: at most MC, the blocks of equal height in whole MR tiles.
