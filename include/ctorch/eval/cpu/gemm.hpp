@@ -4,11 +4,13 @@
 // mc-tall blocks; a kc x nc slab of B is packed into NR-wide column slivers, an mc x kc block of A into
 // MR-tall row slivers (both zero-padded at the edges), and a register-blocked MR x NR micro-kernel runs
 // over the packed panels with one FMA per (row, packet) per k. NR is two xsimd batches; MR is 14 with 32
-// vector registers (AVX-512: 28 accumulators) and 6 with 16 (AVX2). Every operand is read through its
-// row and column strides, so a transposed operand (a transpose<0, 1> view) is packed straight from the
-// strided memory, never copied whole. Where a thread's panel has few NR slivers (N <= 256 a thread) a
-// packed A block would serve too few of them to repay the copy, and the micro-kernel reads A's rows in
-// place instead (when A has a unit column stride).
+// vector registers (AVX-512: 28 accumulators; a last row tile of at most 8 rows runs an 8-row kernel)
+// and 6 with 16 (AVX2). Every operand is read through its row and column strides, so a transposed
+// operand (a transpose<0, 1> view) is packed straight from the strided memory, never copied whole. Where
+// a thread's panel has few NR slivers (N <= 256 a thread) a packed A block would serve too few of them to
+// repay the copy, and the micro-kernel reads A's rows in place instead (when A has a unit column stride);
+// where a thread's kc-deep share of B fits L1 (32 KB), it reads B's rows in place too (unit column
+// stride; only a partial last sliver is packed).
 //
 // What brought N = 1024 and 2048 from 0.85-0.9x OpenBLAS's time to about 1.0x (one AVX2 Zen 3 core,
 // shared): the micro-kernel prefetches its C tile before the k loop (with C past L2, the loads and stores
@@ -18,11 +20,24 @@
 // the next B sliver or A ahead in the kernel, prefetching A's next block before packing it, KC 384 or 512
 // and other MC.
 //
+// On an AVX-512 Zen 5 core (OpenBLAS with its SkylakeX kernels, one thread, shared machine; ratio =
+// OpenBLAS's time / ctorch's): N = 64 from 0.76x to 0.90x (B read in place: no pack; the 8-row edge
+// kernel: 64 = 4 x 14 + 8 no longer pays for a 14-row tile); 1024 from 0.90x to 1.0x and 2048 from 0.88x
+// to 0.95x (KC 1024, see gemm_params; pack_a transposes 14 x 16 blocks in registers: 3.6% of the time at
+// 1024 was its scalar copy); 64 x 784 x 128 from 1.04x to 1.15x. The micro-kernel itself runs at the FMA
+// peak (265 GFLOP/s) with its operands in L1 or L2 at every shape tried (14 x 32, 12 x 32, 8 x 48,
+// 6 x 64), so the shape stays. Tried, no gain: prefetching B or A ahead in the k loop (10-50% slower),
+// skipping the C prefetch at N = 64, packing A at N = 64 (0.72x), huge pages for the packed buffers,
+// MC from 256 to 768 KB of A, splitting the in-place-A kernel into two 7-row passes to avoid spilling
+// its 14 row pointers (GCC then kept the accumulators in memory). What is left at N = 64 is the
+// in-place-A kernel (243 against 265 GFLOP/s packed, its row pointers spill); at 2048, B streaming from L2.
+//
 // Threads: one parallel region per product (parallel_team). Split along M, each thread computes its own
-// rows and the B slab is shared, packed by all the threads, with a barrier per slab; split along N (the
-// choice when M is a few micro-tiles tall, e.g. the 64-row batch of an MLP), each thread computes its own
-// NR slivers with its own packed B and either reads A in place (no barrier at all) or shares a packed A
-// block, packed by all, with a barrier per block. detail::plan_gemm makes the choices.
+// rows and the B slab is shared, packed by all the threads, with a barrier per slab (none where B is read
+// in place); split along N (the choice when M is a few micro-tiles tall, e.g. the 64-row batch of an
+// MLP), each thread computes its own NR slivers with its own packed B and either reads A in place (no
+// barrier at all) or shares a packed A block, packed by all, with a barrier per block.
+// detail::plan_gemm makes the choices.
 //
 // An epilogue (gemm_ep) applies a per-column function to each finished element while the tile is still in
 // registers: nn::Linear's bias + activation cost no second pass over the output.
@@ -397,8 +412,8 @@ gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, index_t csb, i
   const bool serial = double(M) * double(N) * double(K) < double(1 << 19);
   const index_t mtiles = (M + MR - 1) / MR, ntiles = (N + NR - 1) / NR;
   pl.threads = serial ? 1 : int(std::min<index_t>(std::max(max_threads, 1), std::max(mtiles, ntiles)));
-  // kc: at most KC, the slabs of equal depth (K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin last slab
-  // re-reads and re-writes all of C for little work).
+  // kc: at most KC, the slabs of equal depth (KC 256: K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin
+  // last slab re-reads and re-writes all of C for little work).
   const index_t kslabs = (K + P::KC - 1) / P::KC;
   pl.kc = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
   pl.nc = std::min<index_t>(P::NC, ntiles * NR);
@@ -522,7 +537,8 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
   // The operand the threads share (split M: the B slab; split N with packed A: the A block) is packed by
   // all of them, each its share of the slivers, into one of two buffers in turn: a thread may pack step
   // s + 1 while another still reads step s, and the one barrier per step (after packing) also guarantees
-  // that nobody still reads step s - 1's buffer. Split N with direct A shares nothing and never waits.
+  // that nobody still reads step s - 1's buffer. Split N with direct A, or split M with direct B, shares
+  // nothing and never waits.
   const int nbuf = pl.threads > 1 ? 2 : 1;
   const index_t mc_all = mc_for(M);
   const std::size_t shared_size = !split_n   ? (direct_b ? 0 : std::size_t(kc_max * nc_max))
