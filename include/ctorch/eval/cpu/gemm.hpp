@@ -554,11 +554,11 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     const auto [t0, t1] = split_n ? std::pair<index_t, index_t>(0, mtiles) : share(mtiles);
     const index_t r0 = std::min(M, t0 * MR), r1 = std::min(M, t1 * MR);
     const index_t mc_max = split_n ? mc_all : mc_for(r1 - r0);
-    T* priv =
-        split_n    ? (direct_b ? nullptr
-                               : detail::scratch<T, 1>(std::size_t(kc_max * ((nc_max / NR + tm.size - 1) / tm.size) * NR)))
-        : direct_a ? nullptr
-                   : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
+    // Private packing: split N, this thread's slivers of B; split M, its blocks of A.
+    const index_t own_slivers = (nc_max / NR + tm.size - 1) / tm.size;
+    T* priv = split_n    ? (direct_b ? nullptr : detail::scratch<T, 1>(std::size_t(kc_max * own_slivers * NR)))
+              : direct_a ? nullptr
+                         : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
     int step = 0;
     for (index_t jc = 0; jc < N; jc += nc_max) {
       const index_t nc = std::min(nc_max, N - jc);
