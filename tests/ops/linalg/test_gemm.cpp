@@ -73,9 +73,10 @@ void check_mat(const T* got, const Mat& want, index_t K, double scale, const std
 struct Size {
   index_t M, N, K;
 };
-const Size kSizes[] = {{1, 1, 1},      {7, 15, 17},    {17, 7, 15},   {63, 65, 257}, {65, 63, 7},
-                       {255, 257, 65}, {257, 17, 255}, {1, 257, 65},  {65, 1, 257},  {600, 3, 40},
-                       {3, 600, 40},   {14, 32, 256},  {15, 33, 257}, {29, 65, 513}, {520, 70, 300}};
+// {30, 530, 37}: over 16 slivers, so A is packed (on AVX-512 16 k at a time, then the last 5).
+const Size kSizes[] = {{1, 1, 1},      {7, 15, 17},   {17, 7, 15},    {63, 65, 257}, {65, 63, 7},  {255, 257, 65},
+                       {257, 17, 255}, {1, 257, 65},  {65, 1, 257},   {600, 3, 40},  {3, 600, 40}, {14, 32, 256},
+                       {15, 33, 257},  {29, 65, 513}, {520, 70, 300}, {30, 530, 37}};
 
 template <class T>
 void run_mm_sizes(int threads) {
@@ -130,7 +131,7 @@ struct TwicePlusColumn {
 };
 
 struct Plan {
-  bool split_n, direct_a;
+  bool split_n, direct_a, direct_b;
 };
 
 // linalg::gemm_ep against the reference, C = epi(alpha A B + beta C), A and B each stored plain or
@@ -151,7 +152,7 @@ Plan check_gemm_ep(index_t M, index_t N, index_t K, bool ta, bool tb, int thread
   const std::vector<T> c0 = c;
   const T alpha = T(-1.5), beta = T(0.5);
   const index_t rsa = ta ? 1 : K, csa = ta ? M : 1, rsb = tb ? 1 : N, csb = tb ? K : 1;
-  const auto pl = linalg::detail::plan_gemm<T>(M, N, K, csa, get_num_threads());
+  const auto pl = linalg::detail::plan_gemm<T>(M, N, K, csa, csb, get_num_threads());
   linalg::gemm_ep<T>(M, N, K, alpha, as.data(), rsa, csa, bs.data(), rsb, csb, beta, c.data(), ldc, 1,
                      TwicePlusColumn<T>{col.data()});
   const Mat ab = ref_mm(va, vb);
@@ -170,11 +171,11 @@ Plan check_gemm_ep(index_t M, index_t N, index_t K, bool ta, bool tb, int thread
   const std::string what = "gemm_ep " + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N) +
                            " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) +
                            " threads=" + std::to_string(threads) + " split_n=" + std::to_string(pl.split_n) +
-                           " direct_a=" + std::to_string(pl.direct_a);
+                           " direct_a=" + std::to_string(pl.direct_a) + " direct_b=" + std::to_string(pl.direct_b);
   INFO(what);
   CHECK(padding_kept);
   check_mat(got.data(), want, K, 2.0 * 1.5 + 2.0 * 0.5, what);
-  return {pl.split_n, pl.direct_a};
+  return {pl.split_n, pl.direct_a, pl.direct_b};
 }
 
 // The shapes are in units of the micro-tile so that, on any kernel width, on 2 threads the plans cover
@@ -194,20 +195,30 @@ void run_gemm_plans() {
       {3 * MR, NR + 1, 2000, 4},          // fewer tiles than threads
       {11 * MR - 2, 8 * NR, 600, 1},      // the same products on one thread
       {87 * MR - 2, 5 * NR - 2, 300, 1},
+      // B read in place (a slab of at most direct_b_bytes): split M (A transposed) with a partial last
+      // sliver, or split N (A plain); split N, A in place too; the last row tile of at most MR_EDGE rows
+      // (64 = 4 x 14 + 8 on AVX-512), with a partial sliver.
+      {20 * MR + 2, 8 * NR - 6, 24, 2},
+      {44 * MR, 2 * NR, 64, 2},
+      {4 * MR + P::MR_EDGE, 2 * NR, 64, 1},
+      {P::MR_EDGE, NR + 8, 100, 1},
   };
-  bool seen[2][2] = {};
+  bool seen[2][2] = {}, seen_direct_b[2] = {};
   for (const S& s : shapes)
     for (int ta = 0; ta < 2; ++ta)
       for (int tb = 0; tb < 2; ++tb) {
         const Plan pl = check_gemm_ep<T>(s.M, s.N, s.K, ta, tb, s.threads);
         if (s.threads == 2) seen[pl.split_n][pl.direct_a] = true;
+        if (s.threads == 2 && pl.direct_b) seen_direct_b[pl.split_n] = true;
       }
   CHECK(seen[0][0]);
   CHECK(seen[0][1]);
   CHECK(seen[1][0]);
   CHECK(seen[1][1]);
+  CHECK(seen_direct_b[0]);
+  CHECK(seen_direct_b[1]);
   // Split N on 4 threads over a shared packed A of several mc blocks (A transposed: not read in place).
-  const auto pl4 = linalg::detail::plan_gemm<T>(45 * MR - 3, 4 * NR - 5, 300, 45 * MR - 3, 4);
+  const auto pl4 = linalg::detail::plan_gemm<T>(45 * MR - 3, 4 * NR - 5, 300, 45 * MR - 3, 1, 4);
   CHECK(pl4.threads == 4);
   CHECK(pl4.split_n);
   CHECK(!pl4.direct_a);

@@ -4,11 +4,13 @@
 // mc-tall blocks; a kc x nc slab of B is packed into NR-wide column slivers, an mc x kc block of A into
 // MR-tall row slivers (both zero-padded at the edges), and a register-blocked MR x NR micro-kernel runs
 // over the packed panels with one FMA per (row, packet) per k. NR is two xsimd batches; MR is 14 with 32
-// vector registers (AVX-512: 28 accumulators) and 6 with 16 (AVX2). Every operand is read through its
-// row and column strides, so a transposed operand (a transpose<0, 1> view) is packed straight from the
-// strided memory, never copied whole. Where a thread's panel has few NR slivers (N <= 256 a thread) a
-// packed A block would serve too few of them to repay the copy, and the micro-kernel reads A's rows in
-// place instead (when A has a unit column stride).
+// vector registers (AVX-512: 28 accumulators; a last row tile of at most 8 rows runs an 8-row kernel)
+// and 6 with 16 (AVX2). Every operand is read through its row and column strides, so a transposed
+// operand (a transpose<0, 1> view) is packed straight from the strided memory, never copied whole. Where
+// a thread's panel has few NR slivers (N <= 256 a thread) a packed A block would serve too few of them to
+// repay the copy, and the micro-kernel reads A's rows in place instead (when A has a unit column stride);
+// where a thread's kc-deep share of B fits L1 (32 KB), it reads B's rows in place too (unit column
+// stride; only a partial last sliver is packed).
 //
 // What brought N = 1024 and 2048 from 0.85-0.9x OpenBLAS's time to about 1.0x (one AVX2 Zen 3 core,
 // shared): the micro-kernel prefetches its C tile before the k loop (with C past L2, the loads and stores
@@ -18,11 +20,24 @@
 // the next B sliver or A ahead in the kernel, prefetching A's next block before packing it, KC 384 or 512
 // and other MC.
 //
+// On an AVX-512 Zen 5 core (OpenBLAS with its SkylakeX kernels, one thread, shared machine; ratio =
+// OpenBLAS's time / ctorch's): N = 64 from 0.76x to 0.90x (B read in place: no pack; the 8-row edge
+// kernel: 64 = 4 x 14 + 8 no longer pays for a 14-row tile); 1024 from 0.90x to 1.0x and 2048 from 0.88x
+// to 0.95x (KC 1024, see gemm_params; pack_a transposes 14 x 16 blocks in registers: 3.6% of the time at
+// 1024 was its scalar copy); 64 x 784 x 128 from 1.04x to 1.15x. The micro-kernel itself runs at the FMA
+// peak (265 GFLOP/s) with its operands in L1 or L2 at every shape tried (14 x 32, 12 x 32, 8 x 48,
+// 6 x 64), so the shape stays. Tried, no gain: prefetching B or A ahead in the k loop (10-50% slower),
+// skipping the C prefetch at N = 64, packing A at N = 64 (0.72x), huge pages for the packed buffers,
+// MC from 256 to 768 KB of A, splitting the in-place-A kernel into two 7-row passes to avoid spilling
+// its 14 row pointers (GCC then kept the accumulators in memory). What is left at N = 64 is the
+// in-place-A kernel (243 against 265 GFLOP/s packed, its row pointers spill); at 2048, B streaming from L2.
+//
 // Threads: one parallel region per product (parallel_team). Split along M, each thread computes its own
-// rows and the B slab is shared, packed by all the threads, with a barrier per slab; split along N (the
-// choice when M is a few micro-tiles tall, e.g. the 64-row batch of an MLP), each thread computes its own
-// NR slivers with its own packed B and either reads A in place (no barrier at all) or shares a packed A
-// block, packed by all, with a barrier per block. detail::plan_gemm makes the choices.
+// rows and the B slab is shared, packed by all the threads, with a barrier per slab (none where B is read
+// in place); split along N (the choice when M is a few micro-tiles tall, e.g. the 64-row batch of an
+// MLP), each thread computes its own NR slivers with its own packed B and either reads A in place (no
+// barrier at all) or shares a packed A block, packed by all, with a barrier per block.
+// detail::plan_gemm makes the choices.
 //
 // An epilogue (gemm_ep) applies a per-column function to each finished element while the tile is still in
 // registers: nn::Linear's bias + activation cost no second pass over the output.
@@ -81,15 +96,26 @@ template <class T>
 struct gemm_params {
   static constexpr int W = int(gemm_batch<T>::size);
 #if defined(__AVX512F__)
-  static constexpr int MR = 14;  // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
+  static constexpr int MR = 14;      // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
+  static constexpr int MR_EDGE = 8;  // a last row tile of at most 8 rows (64 = 4 x 14 + 8) runs an 8-row kernel
 #else
   static constexpr int MR = 6;  // 6 x 2 + 2 + 1 = 15 of 16 registers
+  static constexpr int MR_EDGE = MR;
 #endif
+  static constexpr index_t direct_b_bytes = 32 * 1024;  // a B slab read in place: within L1 (32-48 KB)
   static constexpr int NR = 2 * W;
-  static constexpr index_t KC = 256;  // B sliver in L1
-  static constexpr index_t MC =
-      std::max<index_t>(MR, (256 * 1024 / (KC * index_t(sizeof(T)))) / MR * MR);  // A block in half of L2
-  static constexpr index_t NC = 4096;                                             // B slab in L3
+#if defined(__AVX512F__)
+  // AVX-512 parts have 1-2 MB of L2 a core (Skylake-X, Zen 4/5, Sapphire Rapids): K in slabs of up to
+  // 1024 (one pass over C where K <= 1024), the A block in half of L2, and the B sliver (128 KB) streamed
+  // from L2 beside it; the B slab kept to 8 MB of L3. Zen 5, one thread: KC 256 -> 512 -> 1024 took
+  // N = 1024 from 0.90x to 0.97x to 1.0x OpenBLAS's speed, N = 2048 from 0.88x to 0.93x to 0.96x.
+  static constexpr index_t KC = 1024, L2_A = 512 * 1024;
+  static constexpr index_t NC = 8 * 1024 * 1024 / (KC * index_t(sizeof(T)));
+#else
+  static constexpr index_t KC = 256, L2_A = 256 * 1024;  // Zen 3 (512 KB L2): B sliver in L1
+  static constexpr index_t NC = 4096;                    // B slab in L3
+#endif
+  static constexpr index_t MC = std::max<index_t>(MR, (L2_A / (KC * index_t(sizeof(T)))) / MR * MR);  // A: half of L2
 };
 
 // A per-thread, 64-byte aligned scratch buffer that only grows.
@@ -122,6 +148,44 @@ CTORCH_ALWAYS_INLINE void prefetch([[maybe_unused]] const void* p) {
 #endif
 }
 
+#if defined(__AVX512F__)
+// 14 rows x 16 columns of A (unit column stride) into 16 k steps of a 14-row sliver: a 16 x 16 transpose
+// in registers (rows 14 and 15 zero), where the scalar copy spent 3.6% of a 1024^3 product.
+CTORCH_ALWAYS_INLINE void pack_a_14x16(const float* src, index_t rs, float* out) {
+  __m512 r[16], t[16];
+  CTORCH_UNROLL
+  for (int i = 0; i < 14; ++i) r[i] = _mm512_loadu_ps(src + i * rs);
+  r[14] = r[15] = _mm512_setzero_ps();
+  // t[2g], t[2g + 1]: rows 2g and 2g + 1 interleaved, columns 4L, 4L + 1 and 4L + 2, 4L + 3 of lane L.
+  CTORCH_UNROLL
+  for (int g = 0; g < 16; g += 2) {
+    t[g] = _mm512_unpacklo_ps(r[g], r[g + 1]);
+    t[g + 1] = _mm512_unpackhi_ps(r[g], r[g + 1]);
+  }
+  // r[4q + c]: rows 4q .. 4q + 3 at column 4L + c in lane L.
+  CTORCH_UNROLL
+  for (int q = 0; q < 4; ++q) {
+    const __m512d t0 = _mm512_castps_pd(t[4 * q]), t1 = _mm512_castps_pd(t[4 * q + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[4 * q + 2]), t3 = _mm512_castps_pd(t[4 * q + 3]);
+    r[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    r[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    r[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    r[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  // Column 4L + c: lane L of r[c], r[4 + c], r[8 + c], r[12 + c], gathered in two lane shuffles.
+  CTORCH_UNROLL
+  for (int c = 0; c < 4; ++c) {
+    const __m512 v0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88), v1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
+    const __m512 w0 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+    const __m512 w1 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
+    _mm512_mask_storeu_ps(out + c * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0x88));
+    _mm512_mask_storeu_ps(out + (4 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0x88));
+    _mm512_mask_storeu_ps(out + (8 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0xDD));
+    _mm512_mask_storeu_ps(out + (12 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0xDD));
+  }
+}
+#endif
+
 // Packs rows [0, mc) x cols [0, kc) of A into MR-row slivers: sliver s holds, for each k, MR values.
 template <class T, int MR>
 void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) {
@@ -129,7 +193,12 @@ void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) 
     const index_t m = std::min<index_t>(MR, mc - i0);
     const T* src = a + i0 * rs;
     if (m == MR && cs == 1) {
-      for (index_t k = 0; k < kc; ++k)
+      index_t k = 0;
+#if defined(__AVX512F__)
+      if constexpr (std::is_same_v<T, float> && MR == 14)
+        for (; k + 16 <= kc; k += 16) pack_a_14x16(src + k, rs, out + k * MR);
+#endif
+      for (; k < kc; ++k)
         for (int i = 0; i < MR; ++i) out[k * MR + i] = src[i * rs + k];
     } else if (m == MR && rs == 1) {
       for (index_t k = 0; k < kc; ++k)
@@ -259,13 +328,13 @@ void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) 
 // epilogue on each element, j0 being the tile's first column in C. A is a packed sliver (ap[k][i]), or
 // with DirectA the m rows of A themselves, row i at ap + i * rsa with unit column stride (rows past m
 // re-read row m - 1; their results are not stored).
-template <class T, class Epi = NoEpilogue, bool DirectA = false>
-[[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, T* c, index_t rsc,
-                               index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {}, index_t j0 = 0,
-                               bool last = false, [[maybe_unused]] index_t rsa = 0) {
+template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_params<T>::MR>
+[[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, index_t ldb, T* c,
+                               index_t rsc, index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {},
+                               index_t j0 = 0, bool last = false, [[maybe_unused]] index_t rsa = 0) {
   using P = gemm_params<T>;
   using B = gemm_batch<T>;
-  constexpr int MR = P::MR, W = P::W, NR = P::NR;
+  constexpr int W = P::W, NR = P::NR;
   B acc0[MR], acc1[MR];
   CTORCH_UNROLL
   for (int i = 0; i < MR; ++i) {
@@ -288,27 +357,27 @@ template <class T, class Epi = NoEpilogue, bool DirectA = false>
     for (int i = 0; i < MR; ++i) row[i] = ap + std::min<index_t>(i, m - 1) * rsa;
     CTORCH_UNROLL4
     for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
       CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         const B a(row[i][k]);
         acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
         acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
       }
-      bp += NR;
+      bp += ldb;
     }
   } else {
     CTORCH_UNROLL4
     for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_aligned(bp), b1 = B::load_aligned(bp + W);
+      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
       CTORCH_UNROLL
       for (int i = 0; i < MR; ++i) {
         const B a(ap[i]);
         acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
         acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
       }
-      ap += MR;
-      bp += NR;
+      ap += P::MR;
+      bp += ldb;
     }
   }
   if (alpha != T(1)) {  // alpha = 1 (nearly every call) costs no multiply per accumulator
@@ -391,15 +460,15 @@ void gemm_small(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rs
 
 // How gemm_ep runs a packed product: on how many threads, split along N (each thread its own NR column
 // slivers and its own packed B) or along M (each thread its own rows, the packed B slab shared), A packed
-// or read in place (direct_a), and the kc and nc block sizes.
+// or read in place (direct_a), B packed or read in place (direct_b), and the kc and nc block sizes.
 struct gemm_plan {
   int threads;
-  bool split_n, direct_a;
+  bool split_n, direct_a, direct_b;
   index_t kc, nc;
 };
 
 template <class T>
-gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_threads) {
+gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, index_t csb, int max_threads) {
   using P = gemm_params<T>;
   constexpr int MR = P::MR, NR = P::NR;
   gemm_plan pl{};
@@ -408,8 +477,8 @@ gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_thread
   const bool serial = double(M) * double(N) * double(K) < double(1 << 19);
   const index_t mtiles = (M + MR - 1) / MR, ntiles = (N + NR - 1) / NR;
   pl.threads = serial ? 1 : int(std::min<index_t>(std::max(max_threads, 1), std::max(mtiles, ntiles)));
-  // kc: at most KC, the slabs of equal depth (K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin last slab
-  // re-reads and re-writes all of C for little work).
+  // kc: at most KC, the slabs of equal depth (KC 256: K = 784 runs as 4 x 196, not 3 x 256 + 16: a thin
+  // last slab re-reads and re-writes all of C for little work).
   const index_t kslabs = (K + P::KC - 1) / P::KC;
   pl.kc = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
   pl.nc = std::min<index_t>(P::NC, ntiles * NR);
@@ -425,6 +494,10 @@ gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, int max_thread
   const index_t m_share = (mtiles + nt - 1) / nt * ntiles, n_share = mtiles * ((ntiles + nt - 1) / nt);
   pl.split_n = nt > 1 && (direct_if_n ? 20 * n_share <= 21 * m_share : 20 * n_share < 19 * m_share);
   pl.direct_a = pl.split_n ? direct_if_n : direct_if_m;
+  // B read in place (unit column stride) when a thread's share of a slab fits L1 beside A's rows: then
+  // packing it buys no locality and costs a copy (and, split M, a barrier).
+  const index_t cols = pl.split_n ? per_thread_n * NR : pl.nc;
+  pl.direct_b = csb == 1 && pl.kc * cols * index_t(sizeof(T)) <= P::direct_b_bytes;
   return pl;
 }
 
@@ -488,7 +561,7 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
              index_t csb, T beta, T* c, index_t rsc, index_t csc, const Epi& epi) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctorch: gemm: float or double");
   using P = detail::gemm_params<T>;
-  constexpr int MR = P::MR, NR = P::NR;
+  constexpr int MR = P::MR, NR = P::NR, MR_EDGE = P::MR_EDGE;
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {  // C = beta * C
     for (index_t i = 0; i < M; ++i)
@@ -518,8 +591,8 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     detail::apply_epilogue(M, N, c, rsc, csc, epi);
     return;
   }
-  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, get_num_threads());
-  const bool split_n = pl.split_n, direct_a = pl.direct_a;
+  const detail::gemm_plan pl = detail::plan_gemm<T>(M, N, K, csa, csb, get_num_threads());
+  const bool split_n = pl.split_n, direct_a = pl.direct_a, direct_b = pl.direct_b;
   const index_t kc_max = pl.kc, nc_max = pl.nc, mtiles = (M + MR - 1) / MR;
   // mc for `rows` rows: at most MC, the blocks of equal height in whole MR tiles.
   const auto mc_for = [](index_t rows) {
@@ -529,10 +602,13 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
   // The operand the threads share (split M: the B slab; split N with packed A: the A block) is packed by
   // all of them, each its share of the slivers, into one of two buffers in turn: a thread may pack step
   // s + 1 while another still reads step s, and the one barrier per step (after packing) also guarantees
-  // that nobody still reads step s - 1's buffer. Split N with direct A shares nothing and never waits.
+  // that nobody still reads step s - 1's buffer. Split N with direct A, or split M with direct B, shares
+  // nothing and never waits.
   const int nbuf = pl.threads > 1 ? 2 : 1;
   const index_t mc_all = mc_for(M);
-  const std::size_t shared_size = !split_n ? std::size_t(kc_max * nc_max) : direct_a ? 0 : std::size_t(mc_all * kc_max);
+  const std::size_t shared_size = !split_n   ? (direct_b ? 0 : std::size_t(kc_max * nc_max))
+                                  : direct_a ? 0
+                                             : std::size_t(mc_all * kc_max);
   T* shared = shared_size ? detail::scratch<T, 0>(shared_size * std::size_t(nbuf)) : nullptr;
   parallel_team(pl.threads, [&](const team_member& tm) {
     // This thread's share of n slivers (or tiles) when the team splits them.
@@ -543,7 +619,9 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
     const auto [t0, t1] = split_n ? std::pair<index_t, index_t>(0, mtiles) : share(mtiles);
     const index_t r0 = std::min(M, t0 * MR), r1 = std::min(M, t1 * MR);
     const index_t mc_max = split_n ? mc_all : mc_for(r1 - r0);
-    T* priv = split_n    ? detail::scratch<T, 1>(std::size_t(kc_max * ((nc_max / NR + tm.size - 1) / tm.size) * NR))
+    // Private packing: split N, this thread's slivers of B; split M, its blocks of A.
+    const index_t own_slivers = (nc_max / NR + tm.size - 1) / tm.size;
+    T* priv = split_n    ? (direct_b ? nullptr : detail::scratch<T, 1>(std::size_t(kc_max * own_slivers * NR)))
               : direct_a ? nullptr
                          : detail::scratch<T, 2>(std::size_t(mc_max * kc_max));
     int step = 0;
@@ -556,8 +634,14 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
         const index_t kc = std::min(kc_max, K - pc);
         const T beta_eff = pc == 0 ? beta : T(1);
         const bool last = pc + kc == K;
-        const T* bpack;  // sliver s (of this thread's) at bpack + (s - s0) * kc * NR
-        if (split_n) {   // the own slivers of B, packed privately
+        const T* bpack = nullptr;  // sliver s (of this thread's) at bpack + (s - s0) * kc * NR
+        T* bedge = nullptr;        // direct B: the last sliver when it is partial (in place it would run past N)
+        if (direct_b) {
+          if (s0 < s1 && s1 * NR > nc) {
+            bedge = detail::scratch<T, 3>(std::size_t(kc_max * NR));
+            detail::pack_b<T, NR>(kc, nc - (s1 - 1) * NR, b + pc * rsb + (jc + (s1 - 1) * NR) * csb, rsb, csb, bedge);
+          }
+        } else if (split_n) {  // the own slivers of B, packed privately
           if (s0 < s1)
             detail::pack_b<T, NR>(kc, std::min(nc, s1 * NR) - s0 * NR, b + pc * rsb + (jc + s0 * NR) * csb, rsb, csb,
                                   priv);
@@ -592,16 +676,26 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
           }
           for (index_t s = s0; s < s1; ++s) {
             const index_t jr = s * NR, n = std::min<index_t>(NR, nc - jr);
-            const T* bp = bpack + (split_n ? s - s0 : s) * kc * NR;
+            const T* bp = !direct_b ? bpack + (split_n ? s - s0 : s) * kc * NR
+                          : n == NR ? b + pc * rsb + jc + jr
+                                    : bedge;
+            const index_t ldb = direct_b && n == NR ? rsb : NR;
             for (index_t ir = 0; ir < mc; ir += MR) {
               const index_t m = std::min<index_t>(MR, mc - ir);
               T* cij = c + (ic + ir) * rsc + (jc + jr) * csc;
-              if (direct_a)
-                detail::micro_kernel<T, Epi, true>(kc, a + (ic + ir) * rsa + pc, bp, cij, rsc, csc, m, n, alpha,
-                                                   beta_eff, epi, jc + jr, last, rsa);
+              const T* ai = direct_a ? a + (ic + ir) * rsa + pc : apack + (ir / MR) * kc * MR;
+              const bool edge = MR_EDGE < MR && m <= MR_EDGE;
+              if (direct_a && edge)
+                detail::micro_kernel<T, Epi, true, MR_EDGE>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi,
+                                                            jc + jr, last, rsa);
+              else if (direct_a)
+                detail::micro_kernel<T, Epi, true>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi, jc + jr,
+                                                   last, rsa);
+              else if (edge)
+                detail::micro_kernel<T, Epi, false, MR_EDGE>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi,
+                                                             jc + jr, last);
               else
-                detail::micro_kernel<T, Epi>(kc, apack + (ir / MR) * kc * MR, bp, cij, rsc, csc, m, n, alpha, beta_eff,
-                                             epi, jc + jr, last);
+                detail::micro_kernel<T, Epi>(kc, ai, bp, ldb, cij, rsc, csc, m, n, alpha, beta_eff, epi, jc + jr, last);
             }
           }
         }
