@@ -75,6 +75,29 @@ TEST_CASE("nn::functional::cross_entropy matches PyTorch (weight, ignore_index, 
   check_close(v.grad().tolist(), fx()["ce_none_grad"], 1e-10, 1e-12, "none grad");
 }
 
+TEST_CASE("nn::functional::cross_entropy in float: whole exp batches and a tail, against a long double reference") {
+  // [7, 5]: 35 elements, so the softmax's exponentials run as whole xsimd batches and a scalar tail.
+  Tensor<float, Shape<7, 5>> x;
+  Tensor<std::int64_t, Shape<7>> t;
+  for (index_t i = 0; i < x.numel(); ++i) x.data()[i] = float((i * 29) % 31) / 4.f - 3.f;
+  for (index_t i = 0; i < 7; ++i) t.data()[i] = (i * 3) % 5;
+  Var<float, Shape<7, 5>> v(x, true);
+  auto loss = F::cross_entropy(v, t);
+  loss.backward();
+  long double want = 0;
+  std::vector<double> grad;
+  for (index_t i = 0; i < 7; ++i) {
+    long double m = x(i, 0), s = 0;
+    for (index_t c = 1; c < 5; ++c) m = std::max<long double>(m, x(i, c));
+    for (index_t c = 0; c < 5; ++c) s += std::exp((long double)x(i, c) - m);
+    want -= ((long double)x(i, t(i)) - m - std::log(s)) / 7;
+    for (index_t c = 0; c < 5; ++c)
+      grad.push_back(double((std::exp((long double)x(i, c) - m) / s - (c == t(i) ? 1 : 0)) / 7));
+  }
+  check_close(std::vector<double>{loss.item()}, test::Golden{"float32", {}, {double(want)}}, 1e-6, 1e-7, "loss");
+  check_close(v.grad().tolist(), test::Golden{"float32", {}, grad}, 1e-5, 1e-7, "grad");
+}
+
 TEST_CASE("nn::functional::cross_entropy: the options may be a temporary that dies before backward") {
   const auto x = golden<Shape<6, 4>>("ce_x");
   Tensor<std::int64_t, Shape<6>> t;

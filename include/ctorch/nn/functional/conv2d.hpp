@@ -214,8 +214,7 @@ template <class T, bool Direct>
     const wide_geom geo = wide_geom::make(H, W, P, P, KH, KW, D, Wv);
     const index_t Qb = geo.Qb, Wp = geo.Wp;
     // grad_weight: taps padded to GT (offset 0: a valid read, result dropped), rows to GO (zero rows).
-    const bool small_gw = Tl::small_gw_tile(Og, K);
-    const index_t GO = small_gw ? Tl::GO2 : Tl::GO, GT = small_gw ? Tl::GT2 : Tl::GT;
+    constexpr index_t GO = Tl::GO, GT = Tl::GT;
     const index_t Kp = (K + GT - 1) / GT * GT, Op = (Og + GO - 1) / GO * GO;
     // With Og a multiple of the packet width, grad_weight keeps the channels in the lanes (wide_gwt_tile,
     // NP packets of them), from grad_out transposed to [pixel][channel] (gyt), else wide_gw_tile.
@@ -305,13 +304,8 @@ template <class T, bool Direct>
           } else {
             T* accg = acc + g * Op * Kp * Wv;
             for (index_t o0 = 0; o0 < Op; o0 += GO)
-              for (index_t k0 = 0; k0 < Kp; k0 += GT) {
-                T* d = accg + (o0 * Kp + k0) * Wv;
-                if (small_gw)
-                  wide_gw_tile<T, Tl::GO2, Tl::GT2>(gyw + o0 * Qb, Qb, Op * Qb, xg, C * geo.Lp, m, koff + k0, d, Kp);
-                else
-                  wide_gw_tile<T, Tl::GO, Tl::GT>(gyw + o0 * Qb, Qb, Op * Qb, xg, C * geo.Lp, m, koff + k0, d, Kp);
-              }
+              for (index_t k0 = 0; k0 < Kp; k0 += GT)
+                wide_gw_tile(gyw + o0 * Qb, Qb, Op * Qb, xg, C * geo.Lp, m, koff + k0, accg + (o0 * Kp + k0) * Wv, Kp);
           }
           if (!gx) continue;
           for (index_t s = 0; s < m; ++s) {

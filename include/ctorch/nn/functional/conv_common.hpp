@@ -175,18 +175,13 @@ struct conv_tiles {
   static constexpr index_t Wv = index_t(B::size);
 #if defined(__AVX512F__)
   static constexpr int OT = 6, VQ = 4;  // 24 accumulators + 4 packets + 1 broadcast of 32 registers
-  // grad_weight: 24 accumulators + 4 grad_out packets + 1 input packet, or 15 + 3 + 1 for layers that
-  // the smaller tile divides better (LeNet's conv1: 6 channels x 25 taps are 8 x 30 in 4 x 6 tiles).
-  static constexpr int GO = 4, GT = 6, GO2 = 3, GT2 = 5;
+  // grad_weight: 15 accumulators + 3 grad_out packets + 1 input packet (4 x 6 tiles would pad LeNet's
+  // conv1, 6 channels x 25 taps, to 8 x 30).
+  static constexpr int GO = 3, GT = 5;
 #else
-  static constexpr int OT = 6, VQ = 2;                      // 12 + 2 + 1 of 16
-  static constexpr int GO = 2, GT = 5, GO2 = GO, GT2 = GT;  // 10 + 2 + 1 of 16
+  static constexpr int OT = 6, VQ = 2;  // 12 + 2 + 1 of 16
+  static constexpr int GO = 2, GT = 5;  // 10 + 2 + 1 of 16
 #endif
-  // Whether grad_weight of Og channels x K taps runs in GO2 x GT2 tiles: fewer padded rows and taps.
-  static constexpr bool small_gw_tile(index_t Og, index_t K) {
-    const auto cells = [&](index_t go, index_t gt) { return (Og + go - 1) / go * go * ((K + gt - 1) / gt * gt); };
-    return cells(GO2, GT2) < cells(GO, GT);
-  }
   // The kernels with the output channels in the lanes (wide_tile_t, wide_gwt_tile): NP packets of channels
   // x rows (pixels or taps): 12 or 8 accumulators, and one pointer per row in a general register.
   static constexpr int rows_of(int np) {
@@ -374,18 +369,32 @@ constexpr int channel_packets(index_t Og) {
   return Og % (2 * Wv) == 0 ? 2 : Og % Wv == 0 ? 1 : 0;
 }
 
+// A packet the compiler must hold in a register: g++ otherwise folds a load used by several fmas into each
+// of them as a memory operand, GO loads of one (unaligned, often line-crossing) packet instead of one.
+template <class B>
+CTORCH_ALWAYS_INLINE B in_register(B v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  typename B::register_type r = v;
+  asm("" : "+v"(r));
+  return B(r);
+#else
+  return v;
+#endif
+}
+
 // grad_weight tile: gwv[o][k] (a packet each) += sum over the ns samples s and q < Qb of
-// gyw[s][o][q] * xp[s][koff[k] + q], for GO rows o0.. and GT taps k0.. (conv_tiles' GO x GT or GO2 x GT2).
+// gyw[s][o][q] * xp[s][koff[k] + q], for GO rows o0.. and GT taps k0...
 // The samples of a block share one tile so that its accumulators stay in registers across them (LeNet's
 // conv2 has only 9 packets of q per sample). gyw and xp step by gy_step and x_step per sample; gwv has row
 // stride Kp packets.
 // requires: Qb a multiple of Wv; gyw zero where q is not an output pixel.
-template <class T, int GO, int GT>
+template <class T>
 [[gnu::hot]] void wide_gw_tile(const T* __restrict gyw, index_t Qb, index_t gy_step, const T* __restrict xp,
                                index_t x_step, index_t ns, const index_t* __restrict koff, T* __restrict gwv,
                                index_t Kp) {
   using Tl = conv_tiles<T>;
   using B = typename Tl::B;
+  constexpr int GO = Tl::GO, GT = Tl::GT;
   constexpr index_t Wv = Tl::Wv;
   B acc[GO][GT];
   CTORCH_UNROLL
@@ -402,7 +411,7 @@ template <class T, int GO, int GT>
       for (int o = 0; o < GO; ++o) g[o] = B::load_aligned(gs + o * Qb + q);
       CTORCH_UNROLL
       for (int t = 0; t < GT; ++t) {
-        const B xv = B::load_unaligned(xt[t] + q);
+        const B xv = in_register(B::load_unaligned(xt[t] + q));
         CTORCH_UNROLL
         for (int o = 0; o < GO; ++o) acc[o][t] = ctorch::detail::packet_fma(g[o], xv, acc[o][t]);
       }
@@ -509,9 +518,9 @@ CTORCH_ALWAYS_INLINE void wide_scatter_block(const T* __restrict gyw, index_t Og
 }
 
 // grad_input tile (the adjoint of wide_tile): for OT planes c, gxp[c][q + off] += sum_o wt[o][c] * gyw[o][q]
-// over q < Qb (gxp already offset by the tap's offset, plane stride Lp), in blocks of VQ packets and a
-// last block of fewer: Qb needs to be a multiple of the packet width only (LeNet's conv2: 9 packets for
-// its 140 wide positions, not 12).
+// over q < Qb (gxp already offset by the tap's offset, plane stride Lp), in blocks of VQ packets and the
+// rest one packet at a time: Qb needs to be a multiple of the packet width only (LeNet's conv2: 9 packets
+// for its 140 wide positions, not 12).
 // requires: Qb a multiple of Wv; gyw 64-byte aligned, row stride Qb, zero where q is not a pixel.
 template <class T>
 [[gnu::hot]] void wide_scatter_tile(const T* __restrict gyw, index_t Og, index_t Qb, const T* __restrict wt,
@@ -521,12 +530,7 @@ template <class T>
   constexpr index_t Wv = Tl::Wv;
   index_t q0 = 0;
   for (; q0 + VQ * Wv <= Qb; q0 += VQ * Wv) wide_scatter_block<T, VQ>(gyw + q0, Og, Qb, wt, gxp + q0, Lp);
-  const index_t rest = (Qb - q0) / Wv;
-  if constexpr (VQ > 3)
-    if (rest == 3) wide_scatter_block<T, 3>(gyw + q0, Og, Qb, wt, gxp + q0, Lp);
-  if constexpr (VQ > 2)
-    if (rest == 2) wide_scatter_block<T, 2>(gyw + q0, Og, Qb, wt, gxp + q0, Lp);
-  if (rest == 1) wide_scatter_block<T, 1>(gyw + q0, Og, Qb, wt, gxp + q0, Lp);
+  for (; q0 < Qb; q0 += Wv) wide_scatter_block<T, 1>(gyw + q0, Og, Qb, wt, gxp + q0, Lp);
 }
 
 // Splits [0, n) into at most get_num_threads() contiguous chunks and runs f(chunk, begin, end) on each;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../../autograd/function.hpp"
+#include "../../ops/pointwise/exp.hpp"
 #include "../../ops/pointwise/square.hpp"
 #include "../../ops/pointwise/sub.hpp"
 #include "../../ops/reduction/mean.hpp"
@@ -47,6 +48,16 @@ void check_targets(const TT& target, index_t N, index_t C, index_t ignore, const
       throw index_error(std::string("ctorch: ") + op + ": Target " + std::to_string(t) + " is out of bounds (" +
                         std::to_string(C) + " classes, row " + std::to_string(i) + ")");
   }
+}
+
+// p[k] = exp(p[k]) for k < n.
+template <class T>
+void exp_in_place(T* p, index_t n) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  index_t k = 0;
+  for (; k + W <= n; k += W) op::Exp::packet(B::load_unaligned(p + k)).store_unaligned(p + k);
+  for (; k < n; ++k) p[k] = std::exp(p[k]);
 }
 
 #if CTORCH_CREATE_GRAPH
@@ -114,22 +125,33 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
   const index_t ignore = opt.ignore_index;
   T wsum = 0;
   for (index_t c = 0; c < C; ++c) wsum += wts.data()[c];
-  // One pass: the per-row loss, and the softmax kept for backward.
+  // The per-row loss, and the softmax kept for backward: e = exp(x - row max) once per element, on xsimd
+  // batches over the whole [N, C] block (a row of 10 classes fills no batch), then p = e / sum(e).
   typename V::tensor_type p(uninitialized, x.dims());
+  const auto row_max = [&](const T* r) {
+    T m = r[0];
+    for (index_t c = 1; c < C; ++c) m = std::max(m, r[c]);
+    return m;
+  };
+  for (index_t i = 0; i < N; ++i) {
+    const T* r = x.data() + i * C;
+    const T m = row_max(r);
+    for (index_t c = 0; c < C; ++c) p.data()[i * C + c] = r[c] - m;
+  }
+  detail::exp_in_place(p.data(), N * C);
   Tensor<T, Shape<Dyn>> rows(N);
   T denom = 0;
   Tensor<std::int64_t, Shape<Dyn>> tgt(uninitialized, Dims<Shape<Dyn>>(N));
   const T* w = wts.data();
   for (index_t i = 0; i < N; ++i) {
     const T* r = x.data() + i * C;
-    T m = r[0];
-    for (index_t c = 1; c < C; ++c) m = std::max(m, r[c]);
+    T* pr = p.data() + i * C;
     T s = 0;
-    for (index_t c = 0; c < C; ++c) s += std::exp(r[c] - m);
-    const T lse = m + std::log(s);
+    for (index_t c = 0; c < C; ++c) s += pr[c];
+    const T lse = row_max(r) + std::log(s), inv = T(1) / s;
     T smooth = 0;
     for (index_t c = 0; c < C; ++c) {
-      p.data()[i * C + c] = std::exp(r[c] - lse);
+      pr[c] *= inv;
       smooth -= w[c] * (r[c] - lse);
     }
     const index_t t = index_t(target.data()[i]);
@@ -163,7 +185,7 @@ auto cross_entropy(const X& logits, const TT& target, const CrossEntropyOptions&
         o[c] = s * (T(1 - eps) * w[t] * (pc - (c == t ? T(1) : T(0))) + T(eps / double(C)) * (wsum * pc - w[c]));
       }
     }
-    autograd::accumulate(in, d);
+    autograd::accumulate(in, std::move(d));
   };
   if constexpr (R == Reduction::none) {
     return autograd::record_graph(

@@ -105,7 +105,8 @@ struct OddLanes {
 // swizzles, which gives the four taps of Wv windows in row-major order, then the same running rule as
 // max_pool_row_simd. A row of Wo > Wv outputs ends with the last Wv windows, overlapping. Returns how many
 // outputs it wrote: all, or 0 for rows of fewer than Wv windows and where the positions do not fit the
-// integer lanes. (Rows of fewer windows try half-width batches, arch A, then max_pool_row_simd's gathers.)
+// integer lanes. (Rows of fewer windows try half-width batches, arch A, then max_pool_row_simd's gathers;
+// floats on AVX-512 take max_pool_row_2x2_avx512 first, at any width.)
 template <class T, class A = xsimd::default_arch>
 index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out, std::int64_t* ix) {
   using B = xsimd::batch<T, A>;

@@ -77,6 +77,24 @@ void axpy(index_t n, T alpha, const T* x, T* y) {
   for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
+// y += a0 x[0 .. n) + a1 x[ld ..] + a2 x[2 ld ..] + a3 x[3 ld ..]: four rows per pass over y (one load
+// and store of y for four rows instead of one per row).
+template <class T>
+void axpy4(index_t n, T a0, T a1, T a2, T a3, const T* x, index_t ld, T* y) {
+  using B = xsimd::batch<T>;
+  constexpr index_t W = index_t(B::size);
+  const T *x1 = x + ld, *x2 = x1 + ld, *x3 = x2 + ld;
+  const B b0(a0), b1(a1), b2(a2), b3(a3);
+  index_t i = 0;
+  for (; i + W <= n; i += W) {
+    B acc = xsimd::fma(b0, B::load_unaligned(x + i), B::load_unaligned(y + i));
+    acc = xsimd::fma(b1, B::load_unaligned(x1 + i), acc);
+    acc = xsimd::fma(b2, B::load_unaligned(x2 + i), acc);
+    xsimd::fma(b3, B::load_unaligned(x3 + i), acc).store_unaligned(y + i);
+  }
+  for (; i < n; ++i) y[i] += a0 * x[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
+}
+
 // sum_i x[i * inc]^2 without overflow or underflow (LAPACK's nrm2 scaling), returned as the 2-norm.
 template <class T>
 T nrm2(const T* x, index_t n, index_t inc) {
@@ -102,12 +120,23 @@ T nrm2(const T* x, index_t n, index_t inc) {
 // Blocked: diagonal blocks unblocked, the rest of B updated by GEMM.
 template <class T>
 void trsm_unblocked(index_t n, index_t k, MatRef<T> a, bool lower, bool unit, MatRef<T> b) {
-  if (b.cs == 1) {  // rows of B contiguous: each step is an axpy of whole rows
+  if (b.cs == 1) {  // rows of B contiguous: each step is an axpy of whole rows, four at a time when
+                    // their factors are nonzero (a zero factor skips its row, as LAPACK's trsm does)
     for (index_t q = 0; q < n; ++q) {
       const index_t i = lower ? q : n - 1 - q;
       T* bi = &b(i, 0);
       const index_t j0 = lower ? 0 : i + 1, j1 = lower ? i : n;
-      for (index_t j = j0; j < j1; ++j)
+      index_t j = j0;
+      for (; j + 4 <= j1; j += 4) {
+        const T f0 = a(i, j), f1 = a(i, j + 1), f2 = a(i, j + 2), f3 = a(i, j + 3);
+        if (f0 != T(0) && f1 != T(0) && f2 != T(0) && f3 != T(0)) {
+          axpy4(k, -f0, -f1, -f2, -f3, &b(j, 0), b.rs, bi);
+        } else {
+          for (index_t l = j; l < j + 4; ++l)
+            if (a(i, l) != T(0)) axpy(k, -a(i, l), &b(l, 0), bi);
+        }
+      }
+      for (; j < j1; ++j)
         if (a(i, j) != T(0)) axpy(k, -a(i, j), &b(j, 0), bi);
       if (!unit) {
         const T d = a(i, i);
@@ -537,24 +566,6 @@ void jacobi_svd(index_t p, index_t q, T* g, index_t ldg, T* vt, index_t ldv, T* 
 // SVD by Householder bidiagonalization and implicit-shift QR on the bidiagonal (LAPACK's gesvd route:
 // gebrd, orgbr, bdsqr), for all but tiny matrices: O(n^3) with a small constant where the Jacobi SVD
 // needs several O(n^3) sweeps.
-
-// y += a0 x[0 .. n) + a1 x[ld ..] + a2 x[2 ld ..] + a3 x[3 ld ..]: four rows per pass over y (one load
-// and store of y for four rows instead of one per row).
-template <class T>
-void axpy4(index_t n, T a0, T a1, T a2, T a3, const T* x, index_t ld, T* y) {
-  using B = xsimd::batch<T>;
-  constexpr index_t W = index_t(B::size);
-  const T *x1 = x + ld, *x2 = x1 + ld, *x3 = x2 + ld;
-  const B b0(a0), b1(a1), b2(a2), b3(a3);
-  index_t i = 0;
-  for (; i + W <= n; i += W) {
-    B acc = xsimd::fma(b0, B::load_unaligned(x + i), B::load_unaligned(y + i));
-    acc = xsimd::fma(b1, B::load_unaligned(x1 + i), acc);
-    acc = xsimd::fma(b2, B::load_unaligned(x2 + i), acc);
-    xsimd::fma(b3, B::load_unaligned(x3 + i), acc).store_unaligned(y + i);
-  }
-  for (; i < n; ++i) y[i] += a0 * x[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
-}
 
 // y += alpha x, returning the new y's dot product with u: the left update of a row and the dot
 // product its right update needs, in one pass over the row.
