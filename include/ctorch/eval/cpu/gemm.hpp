@@ -151,76 +151,12 @@ CTORCH_ALWAYS_INLINE void prefetch([[maybe_unused]] const void* p) {
 }
 
 #if defined(__AVX512F__)
-// 14 rows x 16 columns of A (unit column stride) into 16 k steps of a 14-row sliver: a 16 x 16 transpose
-// in registers (rows 14 and 15 zero), where the scalar copy spent 3.6% of a 1024^3 product.
-CTORCH_ALWAYS_INLINE void pack_a_14x16(const float* src, index_t rs, float* out) {
-  __m512 r[16], t[16];
-  CTORCH_UNROLL
-  for (int i = 0; i < 14; ++i) r[i] = _mm512_loadu_ps(src + i * rs);
-  r[14] = r[15] = _mm512_setzero_ps();
-  // t[2g], t[2g + 1]: rows 2g and 2g + 1 interleaved, columns 4L, 4L + 1 and 4L + 2, 4L + 3 of lane L.
-  CTORCH_UNROLL
-  for (int g = 0; g < 16; g += 2) {
-    t[g] = _mm512_unpacklo_ps(r[g], r[g + 1]);
-    t[g + 1] = _mm512_unpackhi_ps(r[g], r[g + 1]);
-  }
-  // r[4q + c]: rows 4q .. 4q + 3 at column 4L + c in lane L.
-  CTORCH_UNROLL
-  for (int q = 0; q < 4; ++q) {
-    const __m512d t0 = _mm512_castps_pd(t[4 * q]), t1 = _mm512_castps_pd(t[4 * q + 1]);
-    const __m512d t2 = _mm512_castps_pd(t[4 * q + 2]), t3 = _mm512_castps_pd(t[4 * q + 3]);
-    r[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
-    r[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
-    r[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
-    r[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
-  }
-  // Column 4L + c: lane L of r[c], r[4 + c], r[8 + c], r[12 + c], gathered in two lane shuffles.
-  CTORCH_UNROLL
-  for (int c = 0; c < 4; ++c) {
-    const __m512 v0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88), v1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
-    const __m512 w0 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
-    const __m512 w1 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
-    _mm512_mask_storeu_ps(out + c * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0x88));
-    _mm512_mask_storeu_ps(out + (4 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0x88));
-    _mm512_mask_storeu_ps(out + (8 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v0, w0, 0xDD));
-    _mm512_mask_storeu_ps(out + (12 + c) * 14, 0x3FFF, _mm512_shuffle_f32x4(v1, w1, 0xDD));
-  }
-}
-#endif
-
-// Packs rows [0, mc) x cols [0, kc) of A into MR-row slivers: sliver s holds, for each k, MR values.
-template <class T, int MR>
-void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) {
-  for (index_t i0 = 0; i0 < mc; i0 += MR) {
-    const index_t m = std::min<index_t>(MR, mc - i0);
-    const T* src = a + i0 * rs;
-    if (m == MR && cs == 1) {
-      index_t k = 0;
-#if defined(__AVX512F__)
-      if constexpr (std::is_same_v<T, float> && MR == 14)
-        for (; k + 16 <= kc; k += 16) pack_a_14x16(src + k, rs, out + k * MR);
-#endif
-      for (; k < kc; ++k)
-        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[i * rs + k];
-    } else if (m == MR && rs == 1) {
-      for (index_t k = 0; k < kc; ++k)
-        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[k * cs + i];
-    } else {
-      for (index_t k = 0; k < kc; ++k) {
-        for (index_t i = 0; i < m; ++i) out[k * MR + i] = src[i * rs + k * cs];
-        for (index_t i = m; i < MR; ++i) out[k * MR + i] = T(0);
-      }
-    }
-    out += kc * MR;
-  }
-}
-
-#if defined(__AVX512F__)
-// out[k * ldo + j] = src[j * ld + k] for k < cols and j < 16 (zero for j >= rows): a rows x cols (each
+// out[k * ldo + j] = src[j * ld + k] for k < cols and j < width (zero for j >= rows): a rows x cols (each
 // at most 16) block of floats transposed in registers, so that each of its rows is read as one
 // contiguous (masked) load instead of 16 strided scalar reads. Masked loads do not fault past the end.
+// pack_b writes 16-wide rows (width 16) into NR-wide slivers; pack_a writes 14-wide ones (its MR).
 CTORCH_ALWAYS_INLINE void transpose_block16(const float* src, index_t ld, index_t rows, index_t cols, float* out,
-                                            index_t ldo) {
+                                            index_t ldo, int width = 16) {
   const __mmask16 mask = __mmask16((1u << cols) - 1u);
   __m512 r[16], t[16];
   CTORCH_UNROLL
@@ -253,11 +189,39 @@ CTORCH_ALWAYS_INLINE void transpose_block16(const float* src, index_t ld, index_
     t[8 + c] = _mm512_shuffle_f32x4(v0, v2, 0xdd);
     t[12 + c] = _mm512_shuffle_f32x4(v1, v3, 0xdd);
   }
+  const __mmask16 out_mask = __mmask16((1u << width) - 1u);
   CTORCH_UNROLL
   for (int k = 0; k < 16; ++k)
-    if (k < cols) _mm512_storeu_ps(out + k * ldo, t[k]);
+    if (k < cols) _mm512_mask_storeu_ps(out + k * ldo, out_mask, t[k]);
 }
 #endif
+
+// Packs rows [0, mc) x cols [0, kc) of A into MR-row slivers: sliver s holds, for each k, MR values.
+template <class T, int MR>
+void pack_a(index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* out) {
+  for (index_t i0 = 0; i0 < mc; i0 += MR) {
+    const index_t m = std::min<index_t>(MR, mc - i0);
+    const T* src = a + i0 * rs;
+    if (m == MR && cs == 1) {
+      index_t k = 0;
+#if defined(__AVX512F__)
+      if constexpr (std::is_same_v<T, float> && MR == 14)
+        for (; k + 16 <= kc; k += 16) transpose_block16(src + k, rs, MR, 16, out + k * MR, MR, MR);
+#endif
+      for (; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[i * rs + k];
+    } else if (m == MR && rs == 1) {
+      for (index_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) out[k * MR + i] = src[k * cs + i];
+    } else {
+      for (index_t k = 0; k < kc; ++k) {
+        for (index_t i = 0; i < m; ++i) out[k * MR + i] = src[i * rs + k * cs];
+        for (index_t i = m; i < MR; ++i) out[k * MR + i] = T(0);
+      }
+    }
+    out += kc * MR;
+  }
+}
 
 // Packs rows [0, kc) x cols [0, nc) of B into NR-column slivers: sliver s holds, for each k, NR values.
 template <class T, int NR>
