@@ -30,11 +30,11 @@ CTORCH_ALWAYS_INLINE void adam_element(const AdamConsts<T>& c, bool decay, V& w,
   v = v * V(c.b2) + V(T(1) - c.b2) * g * g;
   V vd = v;
   if constexpr (std::is_same_v<V, T>) {
-    m = op::Lerp::f(m, g, T(1) - c.b1);
+    m = ctorch::op::Lerp::f(m, g, T(1) - c.b1);
     if (vmax) vd = *vmax = std::max(*vmax, v);
     vd = std::sqrt(vd);
   } else {
-    m = op::Lerp::packet(m, g, V(T(1) - c.b1));
+    m = ctorch::op::Lerp::packet(m, g, V(T(1) - c.b1));
     if (vmax) vd = *vmax = xsimd::max(*vmax, v);
     vd = xsimd::sqrt(vd);
   }

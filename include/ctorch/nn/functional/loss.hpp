@@ -56,7 +56,7 @@ void exp_in_place(T* p, index_t n) {
   using B = xsimd::batch<T>;
   constexpr index_t W = index_t(B::size);
   index_t k = 0;
-  for (; k + W <= n; k += W) op::Exp::packet(B::load_unaligned(p + k)).store_unaligned(p + k);
+  for (; k + W <= n; k += W) ctorch::op::Exp::packet(B::load_unaligned(p + k)).store_unaligned(p + k);
   for (; k < n; ++k) p[k] = std::exp(p[k]);
 }
 

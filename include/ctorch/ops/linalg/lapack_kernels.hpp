@@ -745,8 +745,9 @@ void lasv2(T f, T g, T h, T& ssmin, T& ssmax, T& snr, T& csr, T& snl, T& csl) {
 // y = row k + 1 become c x + s y and c y - s x, in order k = 0, 1, ... (forward) or k = nrot - 1, ..., 0.
 // rot_chain applies one chain to NV vectors' width of columns starting at col (NV = 0: one column),
 // the row passed from one rotation to the next kept in registers (one load and one store per element
-// and rotation; four independent FMA chains hide their latency). Written out for NV = 4 so that the
-// carried rows stay in registers at any optimization level.
+// and rotation; four or eight independent FMA chains hide their latency). Written out for NV = 4 so
+// that the carried rows stay in registers at any optimization level; NV = 8 loops over an array (in
+// registers once optimized).
 template <class T, int NV>
 void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index_t lda) {
   if constexpr (NV == 0) {
@@ -766,6 +767,39 @@ void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index
         y = c[k] * x + s[k] * y;
       }
       col[0] = y;
+    }
+  } else if constexpr (NV == 8) {  // the same, as loops over an array of carried vectors
+    using B = xsimd::batch<T>;
+    constexpr index_t W = index_t(B::size);
+    B xs[NV];
+    if (forward) {
+      for (int v = 0; v < NV; ++v) xs[v] = B::load_unaligned(col + v * W);
+      for (index_t k = 0; k < nrot; ++k) {
+        T* yr = col + (k + 1) * lda;
+        T* xr = yr - lda;
+        const B cc(c[k]), ss(s[k]);
+        for (int v = 0; v < NV; ++v) {
+          const B y = B::load_unaligned(yr + v * W);
+          xsimd::fma(cc, xs[v], ss * y).store_unaligned(xr + v * W);
+          xs[v] = xsimd::fnma(ss, xs[v], cc * y);
+        }
+      }
+      T* last = col + nrot * lda;
+      for (int v = 0; v < NV; ++v) xs[v].store_unaligned(last + v * W);
+    } else {
+      T* last = col + nrot * lda;
+      for (int v = 0; v < NV; ++v) xs[v] = B::load_unaligned(last + v * W);
+      for (index_t k = nrot; k-- > 0;) {
+        T* xr = col + k * lda;
+        T* yr = xr + lda;
+        const B cc(c[k]), ss(s[k]);
+        for (int v = 0; v < NV; ++v) {
+          const B x = B::load_unaligned(xr + v * W);
+          xsimd::fnma(ss, x, cc * xs[v]).store_unaligned(yr + v * W);
+          xs[v] = xsimd::fma(cc, x, ss * xs[v]);
+        }
+      }
+      for (int v = 0; v < NV; ++v) xs[v].store_unaligned(col + v * W);
     }
   } else {
     static_assert(NV == 4);
@@ -842,12 +876,15 @@ struct RotLog {
 template <class T>
 void apply_rot_log(const std::vector<typename RotLog<T>::Sweep>& sweeps, const T* c, const T* s, index_t len, T* a,
                    index_t lda) {
-  constexpr int NV = 4;
-  constexpr index_t W = index_t(xsimd::batch<T>::size) * NV;
+  // Strips of 8 vectors (eight independent chains: 5% less SVD time than 4 at n = 256), then of 4.
+  constexpr index_t W = index_t(xsimd::batch<T>::size);
   index_t j = 0;
-  for (; j + W <= len; j += W)
+  for (; j + 8 * W <= len; j += 8 * W)
     for (const auto& sw : sweeps)
-      rot_chain<T, NV>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
+      rot_chain<T, 8>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
+  for (; j + 4 * W <= len; j += 4 * W)
+    for (const auto& sw : sweeps)
+      rot_chain<T, 4>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
   for (; j < len; ++j)
     for (const auto& sw : sweeps)
       rot_chain<T, 0>(sw.forward, sw.nrot, c + sw.off, s + sw.off, a + sw.row0 * lda + j, lda);
