@@ -193,11 +193,15 @@ inline index_t max_pool_row_2x2_avx512(const float* in, index_t W, index_t oh, i
     const IB idx = IB(std::int32_t(2 * oh * W + 2 * ow)) + cols + rowoff + (code & IB(1));
     const __mmask16 outs = __mmask16((1u << n) - 1);
     _mm512_mask_storeu_ps(out + ow, outs, m);
+    // The zero-masked forms: the plain ones start from an undefined register, which g++ 12 reports as
+    // maybe-uninitialized where <immintrin.h> was included before ctorch (core/simd.hpp silences it).
     const __m512i i32 = idx;
-    _mm512_mask_storeu_epi64(ix + ow, __mmask8(outs), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(i32)));
+    const __mmask8 lo8 = __mmask8(outs), hi8 = __mmask8(outs >> 8);
+    _mm512_mask_storeu_epi64(ix + ow, lo8,
+                             _mm512_maskz_cvtepi32_epi64(lo8, _mm512_maskz_extracti64x4_epi64(0xF, i32, 0)));
     if (n > 8)
-      _mm512_mask_storeu_epi64(ix + ow + 8, __mmask8(outs >> 8),
-                               _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(i32, 1)));
+      _mm512_mask_storeu_epi64(ix + ow + 8, hi8,
+                               _mm512_maskz_cvtepi32_epi64(hi8, _mm512_maskz_extracti64x4_epi64(0xF, i32, 1)));
   }
   return Wo;
 }
