@@ -70,29 +70,18 @@ auto linear_forward(const VX& x, const VW& w, const VB* b, Act* = nullptr) {
   return y;
 }
 
-// autograd::grad_buffer for a product that overwrites it (beta = 0) when `fresh`: then it is allocated
-// without the zero fill, a pass over the whole gradient (dW of the MLP's first layer: 400 KB).
-template <class V>
-auto& product_grad_buffer(const V& v, bool& fresh) {
-  auto* n = v.node();
-  n->settle();
-  fresh = !n->incoming;
-  if (fresh) n->incoming.emplace(uninitialized, n->value.dims());
-  return *n->incoming;
-}
-
 template <class G, class VX, class VW>
 void linear_backward_xw(const G& g, const VX& x, const VW& w) {
   using T = typename VX::value_type;
   const index_t N = x.value().size(0), In = x.value().size(1), O = w.value().size(0);
   if (x.requires_grad()) {  // dx [N, In] = G [N, O] W [O, In]
     bool fresh;
-    T* gx = product_grad_buffer(x, fresh).data();
+    T* gx = autograd::overwrite_buffer(x, fresh).data();
     linalg::gemm<T>(N, In, O, T(1), g.data(), O, 1, w.value().data(), In, 1, fresh ? T(0) : T(1), gx, In, 1);
   }
   if (w.requires_grad()) {  // dW [O, In] = G^T [O, N] x [N, In]
     bool fresh;
-    T* gw = product_grad_buffer(w, fresh).data();
+    T* gw = autograd::overwrite_buffer(w, fresh).data();
     linalg::gemm<T>(O, In, N, T(1), g.data(), 1, O, x.value().data(), In, 1, fresh ? T(0) : T(1), gw, In, 1);
   }
 }
