@@ -151,6 +151,28 @@ CTORCH_ALWAYS_INLINE void prefetch([[maybe_unused]] const void* p) {
 }
 
 #if defined(__AVX512F__)
+// The shuffles of transpose_block16 in their zero-masked forms with a full mask: the same instructions,
+// but GCC 12's plain forms merge into _mm512_undefined_*(), which warns -Wmaybe-uninitialized once
+// inlined when <immintrin.h> was included before ctorch (outside simd.hpp's pragma; LibTorch does that).
+CTORCH_ALWAYS_INLINE __m512 unpacklo_ps(__m512 a, __m512 b) {
+  return _mm512_maskz_unpacklo_ps(0xFFFF, a, b);
+}
+CTORCH_ALWAYS_INLINE __m512 unpackhi_ps(__m512 a, __m512 b) {
+  return _mm512_maskz_unpackhi_ps(0xFFFF, a, b);
+}
+CTORCH_ALWAYS_INLINE __m512 unpacklo_pd(__m512 a, __m512 b) {
+  return _mm512_castpd_ps(_mm512_maskz_unpacklo_pd(0xFF, _mm512_castps_pd(a), _mm512_castps_pd(b)));
+}
+CTORCH_ALWAYS_INLINE __m512 unpackhi_pd(__m512 a, __m512 b) {
+  return _mm512_castpd_ps(_mm512_maskz_unpackhi_pd(0xFF, _mm512_castps_pd(a), _mm512_castps_pd(b)));
+}
+template <int Imm>
+CTORCH_ALWAYS_INLINE __m512 shuffle_f32x4(__m512 a, __m512 b) {
+  return _mm512_maskz_shuffle_f32x4(0xFFFF, a, b, Imm);
+}
+#endif
+
+#if defined(__AVX512F__)
 // out[k * ldo + j] = src[j * ld + k] for k < cols and j < width (zero for j >= rows): a rows x cols (each
 // at most 16) block of floats transposed in registers, so that each of its rows is read as one
 // contiguous (masked) load instead of 16 strided scalar reads. Masked loads do not fault past the end.
@@ -165,29 +187,27 @@ CTORCH_ALWAYS_INLINE void transpose_block16(const float* src, index_t ld, index_
   // that t[4g + c] holds rows 4g .. 4g+3 at k = 4L + c in lane L.
   CTORCH_UNROLL
   for (int j = 0; j < 16; j += 2) {
-    t[j] = _mm512_unpacklo_ps(r[j], r[j + 1]);
-    t[j + 1] = _mm512_unpackhi_ps(r[j], r[j + 1]);
+    t[j] = unpacklo_ps(r[j], r[j + 1]);
+    t[j + 1] = unpackhi_ps(r[j], r[j + 1]);
   }
   CTORCH_UNROLL
   for (int g = 0; g < 16; g += 4) {
-    const __m512d a = _mm512_castps_pd(t[g]), b = _mm512_castps_pd(t[g + 1]);
-    const __m512d c = _mm512_castps_pd(t[g + 2]), d = _mm512_castps_pd(t[g + 3]);
-    r[g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-    r[g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-    r[g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-    r[g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    r[g] = unpacklo_pd(t[g], t[g + 2]);
+    r[g + 1] = unpackhi_pd(t[g], t[g + 2]);
+    r[g + 2] = unpacklo_pd(t[g + 1], t[g + 3]);
+    r[g + 3] = unpackhi_pd(t[g + 1], t[g + 3]);
   }
   // Then, per c, the 4 x 4 transpose of 128-bit lanes over the groups: k = 4L + c gathers lane L of
   // r[c], r[4 + c], r[8 + c], r[12 + c].
   CTORCH_UNROLL
   for (int c = 0; c < 4; ++c) {
-    const __m512 v0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88), v1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xdd);
-    const __m512 v2 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
-    const __m512 v3 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xdd);
-    t[c] = _mm512_shuffle_f32x4(v0, v2, 0x88);
-    t[4 + c] = _mm512_shuffle_f32x4(v1, v3, 0x88);
-    t[8 + c] = _mm512_shuffle_f32x4(v0, v2, 0xdd);
-    t[12 + c] = _mm512_shuffle_f32x4(v1, v3, 0xdd);
+    const __m512 v0 = shuffle_f32x4<0x88>(r[c], r[4 + c]), v1 = shuffle_f32x4<0xdd>(r[c], r[4 + c]);
+    const __m512 v2 = shuffle_f32x4<0x88>(r[8 + c], r[12 + c]);
+    const __m512 v3 = shuffle_f32x4<0xdd>(r[8 + c], r[12 + c]);
+    t[c] = shuffle_f32x4<0x88>(v0, v2);
+    t[4 + c] = shuffle_f32x4<0x88>(v1, v3);
+    t[8 + c] = shuffle_f32x4<0xdd>(v0, v2);
+    t[12 + c] = shuffle_f32x4<0xdd>(v1, v3);
   }
   const __mmask16 out_mask = __mmask16((1u << width) - 1u);
   CTORCH_UNROLL
