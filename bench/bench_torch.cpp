@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bench_cases.hpp"
+#include "torch_threads.hpp"
 
 namespace bench {
 
@@ -17,8 +18,8 @@ torch::Tensor make_tensor(std::int64_t n, std::uint32_t seed) {
 
 struct TorchThreads {
   int saved = at::get_num_threads();
-  explicit TorchThreads(int n) { at::set_num_threads(n); }
-  ~TorchThreads() { at::set_num_threads(saved); }
+  explicit TorchThreads(int n) { torch_threads(n); }
+  ~TorchThreads() { torch_threads(saved); }
 };
 }  // namespace
 

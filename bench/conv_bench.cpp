@@ -13,6 +13,7 @@
 #include <ctorch/nn/functional/conv2d.hpp>
 
 #include "ratio_reporter.hpp"
+#include "torch_threads.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -86,7 +87,7 @@ struct Layer {
   }
 
   void torch_fwd(benchmark::State& st) {
-    torch::set_num_threads(1);
+    bench::torch_threads(1);
     torch::NoGradGuard ng;
     const auto tx = to_torch(x), tw = to_torch(w), tb = to_torch(b);
     for (auto _ : st) {
@@ -95,7 +96,7 @@ struct Layer {
     }
   }
   void torch_bwd(benchmark::State& st) {
-    torch::set_num_threads(1);
+    bench::torch_threads(1);
     torch::NoGradGuard ng;
     const auto tx = to_torch(x), tw = to_torch(w), tgy = to_torch(gy);
     for (auto _ : st) {
@@ -105,7 +106,7 @@ struct Layer {
     }
   }
   void torch_fwdbwd(benchmark::State& st) {
-    torch::set_num_threads(1);
+    bench::torch_threads(1);
     const auto tx = to_torch(x).requires_grad_(input_grad), tw = to_torch(w).requires_grad_(),
                tb = to_torch(b).requires_grad_(), tgy = to_torch(gy);
     for (auto _ : st) {

@@ -4,8 +4,8 @@
 // set_num_threads(1), at::set_num_threads(1)). Names are "<case>/<impl>" so bench/ratios.py pairs them.
 // Every iteration factors a fresh copy of the same input (as both libraries do inside the call).
 // at::set_num_threads does not reach OpenBLAS's own thread pool, which LibTorch's LAPACK calls use, so
-// main() also sets that to one thread when OpenBLAS is loaded (otherwise the peer ran on two threads,
-// and on a loaded machine its waits made it up to 40x slower in wall time).
+// bench::torch_threads sets that too (otherwise the peer ran on two threads, and on a loaded machine its
+// waits made it up to 40x slower in wall time).
 //
 // Run (Debian's OpenBLAS picks slow kernels on this CPU unless told):
 //   OPENBLAS_CORETYPE=SkylakeX build/bench/bench/ctorch_linalg_bench --benchmark_min_time=0.2
@@ -15,7 +15,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <dlfcn.h>
+#include "torch_threads.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -73,11 +73,11 @@ struct OneThread {
   int c = ctorch::get_num_threads(), t = at::get_num_threads();
   OneThread() {
     ctorch::set_num_threads(1);
-    at::set_num_threads(1);
+    bench::torch_threads(1);
   }
   ~OneThread() {
     ctorch::set_num_threads(c);
-    at::set_num_threads(t);
+    bench::torch_threads(t);
   }
 };
 
@@ -150,7 +150,6 @@ void reg(const std::string& name, void (*fn)(benchmark::State&)) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (auto set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
   reg("solve_f64_256x16/ctorch", solve_ctorch<double>);
   reg("solve_f64_256x16/torch", solve_torch<double>);
   reg("solve_f32_256x16/ctorch", solve_ctorch<float>);

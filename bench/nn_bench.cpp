@@ -20,6 +20,7 @@
 #include <string>
 
 #include "ratio_reporter.hpp"
+#include "torch_threads.hpp"
 
 namespace nn = ctorch::nn;
 using ctorch::Dyn;
@@ -88,7 +89,7 @@ void ctorch_step(benchmark::State& st, int threads) {
 }
 
 void torch_step(benchmark::State& st, torch::nn::Sequential model, int threads) {
-  torch::set_num_threads(threads);
+  bench::torch_threads(threads);
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
   const Batch& b = batch();
   for (auto _ : st) {
@@ -114,7 +115,7 @@ void ctorch_infer1(benchmark::State& st, int threads) {
 }
 
 void torch_infer1(benchmark::State& st, int threads) {
-  torch::set_num_threads(threads);
+  bench::torch_threads(threads);
   auto model = torch_mlp();
   model->eval();
   torch::NoGradGuard ng;
