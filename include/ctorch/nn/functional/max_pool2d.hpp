@@ -160,7 +160,7 @@ index_t max_pool_row_2x2(const T* in, index_t W, index_t oh, index_t Wo, T* out,
   return Wo;
 }
 
-#if defined(__AVX512F__)
+#if defined(__AVX512BW__)
 // The 2 x 2, stride 2 windows of one output row of floats, 16 at a time, for any row width: masked loads
 // and stores keep rows narrower than a batch (LeNet's 14 and 5 outputs) on 16-lane registers. Each input
 // row's 32 columns are two loads split into even and odd columns by two-source permutes, which gives the
@@ -222,7 +222,7 @@ template <class T, index_t K, index_t S, index_t P, index_t D>
           index_t ow = 0;
           if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
             if constexpr (K == 2 && S == 2 && D == 1) {
-#if defined(__AVX512F__)
+#if defined(__AVX512BW__)
               if constexpr (std::is_same_v<T, float>)
                 ow = max_pool_row_2x2_avx512(in, W, oh, Wo, out + oh * Wo, ix + oh * Wo);
 #endif
