@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../../core/config.hpp"
+#include "../../core/packet_fma.hpp"
 #include "../../core/simd.hpp"
 #include "../../eval/cpu/gemm.hpp"
 
@@ -57,8 +58,8 @@ T dot(const T* x, const T* y, index_t n) {
   if (n >= 2 * W) {
     B a0(T(0)), a1(T(0));
     for (; i + 2 * W <= n; i += 2 * W) {
-      a0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), a0);
-      a1 = xsimd::fma(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), a1);
+      a0 = ctorch::detail::packet_fma(B::load_unaligned(x + i), B::load_unaligned(y + i), a0);
+      a1 = ctorch::detail::packet_fma(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), a1);
     }
     s = xsimd::hadd(a0 + a1);
   }
@@ -73,7 +74,8 @@ void axpy(index_t n, T alpha, const T* x, T* y) {
   constexpr index_t W = index_t(B::size);
   index_t i = 0;
   const B a(alpha);
-  for (; i + W <= n; i += W) xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
+  for (; i + W <= n; i += W)
+    ctorch::detail::packet_fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
@@ -87,10 +89,10 @@ void axpy4(index_t n, T a0, T a1, T a2, T a3, const T* x, index_t ld, T* y) {
   const B b0(a0), b1(a1), b2(a2), b3(a3);
   index_t i = 0;
   for (; i + W <= n; i += W) {
-    B acc = xsimd::fma(b0, B::load_unaligned(x + i), B::load_unaligned(y + i));
-    acc = xsimd::fma(b1, B::load_unaligned(x1 + i), acc);
-    acc = xsimd::fma(b2, B::load_unaligned(x2 + i), acc);
-    xsimd::fma(b3, B::load_unaligned(x3 + i), acc).store_unaligned(y + i);
+    B acc = ctorch::detail::packet_fma(b0, B::load_unaligned(x + i), B::load_unaligned(y + i));
+    acc = ctorch::detail::packet_fma(b1, B::load_unaligned(x1 + i), acc);
+    acc = ctorch::detail::packet_fma(b2, B::load_unaligned(x2 + i), acc);
+    ctorch::detail::packet_fma(b3, B::load_unaligned(x3 + i), acc).store_unaligned(y + i);
   }
   for (; i < n; ++i) y[i] += a0 * x[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
 }
@@ -577,12 +579,12 @@ T axpy_dot(index_t n, T alpha, const T* x, T* y, const T* u) {
   B s0(T(0)), s1(T(0));
   index_t i = 0;
   for (; i + 2 * W <= n; i += 2 * W) {
-    const B y0 = xsimd::fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i));
-    const B y1 = xsimd::fma(a, B::load_unaligned(x + i + W), B::load_unaligned(y + i + W));
+    const B y0 = ctorch::detail::packet_fma(a, B::load_unaligned(x + i), B::load_unaligned(y + i));
+    const B y1 = ctorch::detail::packet_fma(a, B::load_unaligned(x + i + W), B::load_unaligned(y + i + W));
     y0.store_unaligned(y + i);
     y1.store_unaligned(y + i + W);
-    s0 = xsimd::fma(y0, B::load_unaligned(u + i), s0);
-    s1 = xsimd::fma(y1, B::load_unaligned(u + i + W), s1);
+    s0 = ctorch::detail::packet_fma(y0, B::load_unaligned(u + i), s0);
+    s1 = ctorch::detail::packet_fma(y1, B::load_unaligned(u + i + W), s1);
   }
   T s = xsimd::hadd(s0 + s1);
   for (; i < n; ++i) {
@@ -780,7 +782,7 @@ void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index
         const B cc(c[k]), ss(s[k]);
         for (int v = 0; v < NV; ++v) {
           const B y = B::load_unaligned(yr + v * W);
-          xsimd::fma(cc, xs[v], ss * y).store_unaligned(xr + v * W);
+          ctorch::detail::packet_fma(cc, xs[v], ss * y).store_unaligned(xr + v * W);
           xs[v] = xsimd::fnma(ss, xs[v], cc * y);
         }
       }
@@ -796,7 +798,7 @@ void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index
         for (int v = 0; v < NV; ++v) {
           const B x = B::load_unaligned(xr + v * W);
           xsimd::fnma(ss, x, cc * xs[v]).store_unaligned(yr + v * W);
-          xs[v] = xsimd::fma(cc, x, ss * xs[v]);
+          xs[v] = ctorch::detail::packet_fma(cc, x, ss * xs[v]);
         }
       }
       for (int v = 0; v < NV; ++v) xs[v].store_unaligned(col + v * W);
@@ -814,10 +816,10 @@ void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index
         const B cc(c[k]), ss(s[k]);
         const B y0 = B::load_unaligned(yr), y1 = B::load_unaligned(yr + W), y2 = B::load_unaligned(yr + 2 * W),
                 y3 = B::load_unaligned(yr + 3 * W);
-        xsimd::fma(cc, x0, ss * y0).store_unaligned(xr);
-        xsimd::fma(cc, x1, ss * y1).store_unaligned(xr + W);
-        xsimd::fma(cc, x2, ss * y2).store_unaligned(xr + 2 * W);
-        xsimd::fma(cc, x3, ss * y3).store_unaligned(xr + 3 * W);
+        ctorch::detail::packet_fma(cc, x0, ss * y0).store_unaligned(xr);
+        ctorch::detail::packet_fma(cc, x1, ss * y1).store_unaligned(xr + W);
+        ctorch::detail::packet_fma(cc, x2, ss * y2).store_unaligned(xr + 2 * W);
+        ctorch::detail::packet_fma(cc, x3, ss * y3).store_unaligned(xr + 3 * W);
         x0 = xsimd::fnma(ss, x0, cc * y0);
         x1 = xsimd::fnma(ss, x1, cc * y1);
         x2 = xsimd::fnma(ss, x2, cc * y2);
@@ -840,10 +842,10 @@ void rot_chain(bool forward, index_t nrot, const T* c, const T* s, T* col, index
         xsimd::fnma(ss, x1, cc * y1).store_unaligned(yr + W);
         xsimd::fnma(ss, x2, cc * y2).store_unaligned(yr + 2 * W);
         xsimd::fnma(ss, x3, cc * y3).store_unaligned(yr + 3 * W);
-        y0 = xsimd::fma(cc, x0, ss * y0);
-        y1 = xsimd::fma(cc, x1, ss * y1);
-        y2 = xsimd::fma(cc, x2, ss * y2);
-        y3 = xsimd::fma(cc, x3, ss * y3);
+        y0 = ctorch::detail::packet_fma(cc, x0, ss * y0);
+        y1 = ctorch::detail::packet_fma(cc, x1, ss * y1);
+        y2 = ctorch::detail::packet_fma(cc, x2, ss * y2);
+        y3 = ctorch::detail::packet_fma(cc, x3, ss * y3);
       }
       y0.store_unaligned(col), y1.store_unaligned(col + W), y2.store_unaligned(col + 2 * W),
           y3.store_unaligned(col + 3 * W);
