@@ -15,6 +15,13 @@
 #define CTORCH_ALWAYS_INLINE inline
 #endif
 
+// The same for a lambda (after its parameter list): a kernel's loop body written once for two loops.
+#if defined(__GNUC__)
+#define CTORCH_LAMBDA_INLINE __attribute__((always_inline))
+#else
+#define CTORCH_LAMBDA_INLINE
+#endif
+
 // Keeps a function out of line: parallel_for's chunk body is compiled once, in its thunk, instead of once
 // per call site (the serial path, the threaded path).
 #if defined(__GNUC__)

@@ -1,4 +1,5 @@
-// ctorch/core/packet_fma.hpp: a fused multiply-add on xsimd batches (one rounding).
+// ctorch/core/packet_fma.hpp: register-level helpers for the kernels: a fused multiply-add on xsimd
+// batches (one rounding), and in_register.
 //
 // xsimd 8.1 has no AVX-512 fma kernel: xsimd::fma on AVX-512 batches is x * y + z with two roundings.
 // Ops whose result depends on the single rounding (exact fmod, addcmul and lerp as PyTorch computes
@@ -48,6 +49,19 @@ CTORCH_ALWAYS_INLINE B packet_fma(const B& x, const B& y, const B& z) {
   z.store_aligned(c);
   for (std::size_t i = 0; i < B::size; ++i) a[i] = std::fma(a[i], b[i], c[i]);
   return B::load_aligned(a);
+}
+
+// A packet the compiler must hold in a register: g++ otherwise folds a load used by several fmas into each
+// of them as a memory operand, so that one (unaligned, often line-crossing) packet is loaded once per fma.
+template <class B>
+CTORCH_ALWAYS_INLINE B in_register(B v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  typename B::register_type r = v;
+  asm("" : "+v"(r));
+  return B(r);
+#else
+  return v;
+#endif
 }
 
 }  // namespace ctorch::detail

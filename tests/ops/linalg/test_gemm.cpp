@@ -202,15 +202,25 @@ void run_gemm_plans() {
       {44 * MR, 2 * NR, 64, 2},
       {4 * MR + P::MR_EDGE, 2 * NR, 64, 1},
       {P::MR_EDGE, NR + 8, 100, 1},
+      // A and B both in place (AVX-512: the 4-packet tiles, MR_WIDE rows, a last tile of at most
+      // MR_WIDE_EDGE rows): a last tile of MR_WIDE - 1 rows, then two wide blocks, a sliver and a partial
+      // one; a last tile of MR_WIDE_EDGE rows; a single short tile; on 2 threads with an odd number of
+      // slivers a thread.
+      {5 * 6 + 5, 5 * NR + 7, 50, 1},
+      {2 * 6 + 4, 2 * NR, 40, 1},
+      {3, 2 * NR + 5, 60, 1},
+      {200, 5 * NR - 3, 60, 2},
   };
-  bool seen[2][2] = {}, seen_direct_b[2] = {};
+  bool seen[2][2] = {}, seen_direct_b[2] = {}, seen_direct_ab = false;
   for (const S& s : shapes)
     for (int ta = 0; ta < 2; ++ta)
       for (int tb = 0; tb < 2; ++tb) {
         const Plan pl = check_gemm_ep<T>(s.M, s.N, s.K, ta, tb, s.threads);
         if (s.threads == 2) seen[pl.split_n][pl.direct_a] = true;
         if (s.threads == 2 && pl.direct_b) seen_direct_b[pl.split_n] = true;
+        if (s.threads == 2 && pl.direct_a && pl.direct_b) seen_direct_ab = true;
       }
+  CHECK(seen_direct_ab);
   CHECK(seen[0][0]);
   CHECK(seen[0][1]);
   CHECK(seen[1][0]);

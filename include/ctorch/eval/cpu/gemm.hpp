@@ -98,9 +98,14 @@ struct gemm_params {
 #if defined(__AVX512F__)
   static constexpr int MR = 14;      // 14 x 2 accumulators + 2 B packets + 1 broadcast = 31 of 32 registers
   static constexpr int MR_EDGE = 8;  // a last row tile of at most 8 rows (64 = 4 x 14 + 8) runs an 8-row kernel
+  // With A and B both read in place: 6 x 4-packet tiles (24 accumulators + 4 B packets + 1 broadcast), a
+  // last tile of at most 4 rows 4 x 4 (64 = 10 x 6 + 4). Its prologue (6 row pointers) and epilogue cost
+  // less than the 14 x 2 tile's, which at N = 64 run once per 64 k steps; see gemm_ep.
+  static constexpr int MR_WIDE = 6, MR_WIDE_EDGE = 4, NP_WIDE = 4;
 #else
   static constexpr int MR = 6;  // 6 x 2 + 2 + 1 = 15 of 16 registers
   static constexpr int MR_EDGE = MR;
+  static constexpr int MR_WIDE = 0, MR_WIDE_EDGE = 0, NP_WIDE = 0;  // 16 registers: no wide tile
 #endif
   // A thread's share of a B slab read in place when at most this size (its kc x NR slivers well within L1):
   // 64 KB rather than 32 took 96^3 from 0.85x to 0.90x OpenBLAS and 128^3 from 1.06x to 1.11x on Zen 5.
@@ -114,8 +119,8 @@ struct gemm_params {
   static constexpr index_t KC = 1024, L2_A = 512 * 1024;
   static constexpr index_t NC = 8 * 1024 * 1024 / (KC * index_t(sizeof(T)));
 #else
-  static constexpr index_t KC = 256, L2_A = 256 * 1024;  // Zen 3 (512 KB L2): B sliver in L1
-  static constexpr index_t NC = 4096;                    // B slab in L3
+  static constexpr index_t KC = 256, L2_A = 256 * 1024;             // Zen 3 (512 KB L2): B sliver in L1
+  static constexpr index_t NC = 4096;                               // B slab in L3
 #endif
   static constexpr index_t MC = std::max<index_t>(MR, (L2_A / (KC * index_t(sizeof(T)))) / MR * MR);  // A: half of L2
 };
@@ -309,115 +314,113 @@ void pack_b(index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* out) 
   }
 }
 
-// The MR x NR micro-kernel: acc = sum_k A[i][k] * bp[k][j], then C[i][j] = alpha * acc + beta * C
-// (beta == 0: C not read) on the m x n corner that exists; then, on the last K slab (`last`), the
-// epilogue on each element, j0 being the tile's first column in C. A is a packed sliver (ap[k][i]), or
-// with DirectA the m rows of A themselves, row i at ap + i * rsa with unit column stride (rows past m
-// re-read row m - 1; their results are not stored).
-template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_params<T>::MR>
+// Rows base, base + stride, ... of an MR-row tile of which m exist; the rows past m repeat row m - 1
+// (their results are never stored). A compare and a conditional move a row: a product of min(i, m - 1)
+// and the stride per row was most of the kernel's prologue at N = 64.
+template <int MR, class T>
+CTORCH_ALWAYS_INLINE void tile_rows(T* base, index_t stride, index_t m, T* (&row)[MR]) {
+  CTORCH_UNROLL
+  for (int i = 0; i < MR; ++i) {
+    row[i] = base;
+    if (i + 1 < m) base += stride;
+  }
+}
+
+// The MR x NT micro-kernel (NT = NP packets of W): acc = sum_k A[i][k] * bp[k][j], then C[i][j] = alpha *
+// acc + beta * C (beta == 0: C not read) on the m x n corner that exists; then, on the last K slab
+// (`last`), the epilogue on each element, j0 being the tile's first column in C. B is NT-wide rows ldb
+// apart (a packed sliver, or B in place). A is a packed sliver (ap[k][i], P::MR values a k), or with
+// DirectA the m rows of A themselves, row i at ap + i * rsa with unit column stride. kc >= 1.
+template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_params<T>::MR, int NP = 2>
 [[gnu::hot]] void micro_kernel(index_t kc, const T* __restrict ap, const T* __restrict bp, index_t ldb, T* c,
                                index_t rsc, index_t csc, index_t m, index_t n, T alpha, T beta, const Epi& epi = {},
                                index_t j0 = 0, bool last = false, [[maybe_unused]] index_t rsa = 0) {
   using P = gemm_params<T>;
   using B = gemm_batch<T>;
-  constexpr int W = P::W, NR = P::NR;
-  B acc0[MR], acc1[MR];
+  constexpr int W = P::W, NT = NP * W;
+  // Told that the k loop runs, GCC keeps the accumulators in registers (else it zeroes a stack copy of
+  // them for the kc == 0 path and reloads it before the stores).
+  if (kc <= 0) __builtin_unreachable();
+  B acc[MR][NP];
   CTORCH_UNROLL
   for (int i = 0; i < MR; ++i) {
-    acc0[i] = B(T(0));
-    acc1[i] = B(T(0));
+    CTORCH_UNROLL
+    for (int p = 0; p < NP; ++p) acc[i][p] = B(T(0));
   }
   // C's tile is read (beta != 0) and written only after the k loop; fetched now, its lines (in L3 or
   // memory once C outgrows L2) arrive during the loop instead of stalling the stores after it.
   if (csc == 1) {
+    T* crow[MR];
+    tile_rows(c, rsc, m, crow);
+    const index_t back = std::min<index_t>(n, NT) - 1;
     CTORCH_UNROLL
     for (int i = 0; i < MR; ++i) {
-      const T* ci = c + std::min<index_t>(i, m - 1) * rsc;
-      prefetch<1, 3>(ci);
-      prefetch<1, 3>(ci + std::min<index_t>(n, NR) - 1);
+      prefetch<1, 3>(crow[i]);
+      if constexpr (NT * sizeof(T) > 64) prefetch<1, 3>(crow[i] + back);
     }
   }
-  if constexpr (DirectA) {
-    const T* __restrict row[MR];
+  // Per k: NP packets of B, held in registers (each serves MR fmas), and MR broadcasts of A.
+  [[maybe_unused]] const T* row[MR];
+  if constexpr (DirectA) tile_rows(ap, rsa, m, row);
+  const auto k_step = [&]([[maybe_unused]] index_t k) CTORCH_LAMBDA_INLINE {
+    B b[NP];
     CTORCH_UNROLL
-    for (int i = 0; i < MR; ++i) row[i] = ap + std::min<index_t>(i, m - 1) * rsa;
-    CTORCH_UNROLL4
-    for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
+    for (int p = 0; p < NP; ++p) b[p] = ctorch::detail::in_register(B::load_unaligned(bp + p * W));
+    CTORCH_UNROLL
+    for (int i = 0; i < MR; ++i) {
+      B a;
+      if constexpr (DirectA)
+        a = B(row[i][k]);
+      else
+        a = B(ap[i]);
       CTORCH_UNROLL
-      for (int i = 0; i < MR; ++i) {
-        const B a(row[i][k]);
-        acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
-        acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
-      }
-      bp += ldb;
+      for (int p = 0; p < NP; ++p) acc[i][p] = ctorch::detail::packet_fma(a, b[p], acc[i][p]);
     }
+    if constexpr (!DirectA) ap += P::MR;
+    bp += ldb;
+  };
+  // Unrolled 4 times, the 2-packet loop ran 2% faster on AVX2 (N = 256 and 1024, Zen 5 with -march=haswell);
+  // the 4-packet one (AVX-512) ran 2% slower at N = 64, where its remainder steps cost more than they save.
+  if constexpr (NP == 2) {
+    CTORCH_UNROLL4
+    for (index_t k = 0; k < kc; ++k) k_step(k);
   } else {
-    CTORCH_UNROLL4
-    for (index_t k = 0; k < kc; ++k) {
-      const B b0 = B::load_unaligned(bp), b1 = B::load_unaligned(bp + W);
-      CTORCH_UNROLL
-      for (int i = 0; i < MR; ++i) {
-        const B a(ap[i]);
-        acc0[i] = ctorch::detail::packet_fma(a, b0, acc0[i]);
-        acc1[i] = ctorch::detail::packet_fma(a, b1, acc1[i]);
-      }
-      ap += P::MR;
-      bp += ldb;
-    }
+    for (index_t k = 0; k < kc; ++k) k_step(k);
   }
   if (alpha != T(1)) {  // alpha = 1 (nearly every call) costs no multiply per accumulator
     const B va(alpha);
     CTORCH_UNROLL
     for (int i = 0; i < MR; ++i) {
-      acc0[i] *= va;
-      acc1[i] *= va;
+      CTORCH_UNROLL
+      for (int p = 0; p < NP; ++p) acc[i][p] *= va;
     }
   }
-  if constexpr (Epi::active) {
-    if (last && m == MR && n == NR && csc == 1) {
-      const B vb(beta);
+  if (m == MR && n == NT && csc == 1) {
+    const B vb(beta);
+    CTORCH_UNROLL
+    for (int i = 0; i < MR; ++i) {
+      T* ci = c + i * rsc;
       CTORCH_UNROLL
-      for (int i = 0; i < MR; ++i) {
-        T* ci = c + i * rsc;
-        B v0 = acc0[i], v1 = acc1[i];
-        if (beta != T(0)) {
-          v0 = ctorch::detail::packet_fma(vb, B::load_unaligned(ci), v0);
-          v1 = ctorch::detail::packet_fma(vb, B::load_unaligned(ci + W), v1);
-        }
-        epi.packet(v0, j0).store_unaligned(ci);
-        epi.packet(v1, j0 + W).store_unaligned(ci + W);
-      }
-      return;
-    }
-  }
-  if (m == MR && n == NR && csc == 1) {
-    if (beta == T(0)) {
-      CTORCH_UNROLL
-      for (int i = 0; i < MR; ++i) {
-        acc0[i].store_unaligned(c + i * rsc);
-        acc1[i].store_unaligned(c + i * rsc + W);
-      }
-    } else {
-      const B vb(beta);
-      CTORCH_UNROLL
-      for (int i = 0; i < MR; ++i) {
-        T* ci = c + i * rsc;
-        ctorch::detail::packet_fma(vb, B::load_unaligned(ci), acc0[i]).store_unaligned(ci);
-        ctorch::detail::packet_fma(vb, B::load_unaligned(ci + W), acc1[i]).store_unaligned(ci + W);
+      for (int p = 0; p < NP; ++p) {
+        B v = acc[i][p];
+        if (beta != T(0)) v = ctorch::detail::packet_fma(vb, B::load_unaligned(ci + p * W), v);
+        if constexpr (Epi::active)
+          if (last) v = epi.packet(v, j0 + p * W);
+        v.store_unaligned(ci + p * W);
       }
     }
     return;
   }
-  alignas(64) T tmp[MR * NR];
+  alignas(64) T tmp[MR * NT];
+  CTORCH_UNROLL
   for (int i = 0; i < MR; ++i) {
-    acc0[i].store_aligned(tmp + i * NR);
-    acc1[i].store_aligned(tmp + i * NR + W);
+    CTORCH_UNROLL
+    for (int p = 0; p < NP; ++p) acc[i][p].store_aligned(tmp + i * NT + p * W);
   }
   for (index_t i = 0; i < m; ++i)
     for (index_t j = 0; j < n; ++j) {
       T& cij = c[i * rsc + j * csc];
-      cij = beta == T(0) ? tmp[i * NR + j] : tmp[i * NR + j] + beta * cij;
+      cij = beta == T(0) ? tmp[i * NT + j] : tmp[i * NT + j] + beta * cij;
       if constexpr (Epi::active)
         if (last) cij = epi.scalar(cij, j0 + j);
     }
@@ -660,7 +663,28 @@ void gemm_ep(index_t M, index_t N, index_t K, T alpha, const T* a, index_t rsa, 
             detail::pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, priv);
             apack = priv;
           }
-          for (index_t s = s0; s < s1; ++s) {
+          index_t s = s0;
+          if constexpr (P::MR_WIDE > 0) {
+            if (direct_a && direct_b) {  // whole NP_WIDE-packet column blocks, B and A read in place
+              constexpr int SW = P::NP_WIDE * P::W / NR, MRW = P::MR_WIDE, MRW_EDGE = P::MR_WIDE_EDGE;
+              for (; s + SW <= s1 && (s + SW) * NR <= nc; s += SW) {
+                const index_t jr = s * NR;
+                const T* bp = b + pc * rsb + jc + jr;
+                for (index_t ir = 0; ir < mc; ir += MRW) {
+                  const index_t m = std::min<index_t>(MRW, mc - ir);
+                  T* cij = c + (ic + ir) * rsc + (jc + jr) * csc;
+                  const T* ai = a + (ic + ir) * rsa + pc;
+                  if (m <= MRW_EDGE)
+                    detail::micro_kernel<T, Epi, true, MRW_EDGE, P::NP_WIDE>(kc, ai, bp, rsb, cij, rsc, csc, m, SW * NR,
+                                                                             alpha, beta_eff, epi, jc + jr, last, rsa);
+                  else
+                    detail::micro_kernel<T, Epi, true, MRW, P::NP_WIDE>(kc, ai, bp, rsb, cij, rsc, csc, m, SW * NR,
+                                                                        alpha, beta_eff, epi, jc + jr, last, rsa);
+                }
+              }
+            }
+          }
+          for (; s < s1; ++s) {
             const index_t jr = s * NR, n = std::min<index_t>(NR, nc - jr);
             const T* bp = !direct_b ? bpack + (split_n ? s - s0 : s) * kc * NR
                           : n == NR ? b + pc * rsb + jc + jr

@@ -369,19 +369,6 @@ constexpr int channel_packets(index_t Og) {
   return Og % (2 * Wv) == 0 ? 2 : Og % Wv == 0 ? 1 : 0;
 }
 
-// A packet the compiler must hold in a register: g++ otherwise folds a load used by several fmas into each
-// of them as a memory operand, GO loads of one (unaligned, often line-crossing) packet instead of one.
-template <class B>
-CTORCH_ALWAYS_INLINE B in_register(B v) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  typename B::register_type r = v;
-  asm("" : "+v"(r));
-  return B(r);
-#else
-  return v;
-#endif
-}
-
 // grad_weight tile: gwv[o][k] (a packet each) += sum over the ns samples s and q < Qb of
 // gyw[s][o][q] * xp[s][koff[k] + q], for GO rows o0.. and GT taps k0...
 // The samples of a block share one tile so that its accumulators stay in registers across them (LeNet's
@@ -411,7 +398,7 @@ template <class T>
       for (int o = 0; o < GO; ++o) g[o] = B::load_aligned(gs + o * Qb + q);
       CTORCH_UNROLL
       for (int t = 0; t < GT; ++t) {
-        const B xv = in_register(B::load_unaligned(xt[t] + q));
+        const B xv = ctorch::detail::in_register(B::load_unaligned(xt[t] + q));
         CTORCH_UNROLL
         for (int o = 0; o < GO; ++o) acc[o][t] = ctorch::detail::packet_fma(g[o], xv, acc[o][t]);
       }
