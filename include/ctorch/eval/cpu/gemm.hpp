@@ -110,6 +110,10 @@ struct gemm_params {
   // A thread's share of a B slab read in place when at most this size (its kc x NR slivers well within L1):
   // 64 KB rather than 32 took 96^3 from 0.85x to 0.90x OpenBLAS and 128^3 from 1.06x to 1.11x on Zen 5.
   static constexpr index_t direct_b_bytes = 64 * 1024;
+  // How far ahead (bytes) the packed-A kernel prefetches its packed B sliver, which its first row tile
+  // reads from L3: 8 KB (64 k steps of a 32-float sliver) took SGEMM N = 2048 on one Zen 5 core from
+  // 0.96-0.98x to 0.99-1.03x OpenBLAS (three runs each; N = 1024 and two threads within the noise).
+  static constexpr index_t b_ahead = 8 * 1024;
   static constexpr int NR = 2 * W;
 #if defined(__AVX512F__)
   // AVX-512 parts have 1-2 MB of L2 a core (Skylake-X, Zen 4/5, Sapphire Rapids): K in slabs of up to
@@ -376,7 +380,13 @@ template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_p
       CTORCH_UNROLL
       for (int p = 0; p < NP; ++p) acc[i][p] = ctorch::detail::packet_fma(a, b[p], acc[i][p]);
     }
-    if constexpr (!DirectA) ap += P::MR;
+    if constexpr (!DirectA) {
+      // The packed B sliver, b_ahead bytes on: the first row tile of each sliver reads it from L3.
+      CTORCH_UNROLL
+      for (int o = 0; o < int(NT * sizeof(T)); o += 64)
+        prefetch<0, 3>(reinterpret_cast<const char*>(bp) + P::b_ahead + o);
+      ap += P::MR;
+    }
     bp += ldb;
   };
   // Unrolled 4 times, the 2-packet loop ran 2% faster on AVX2 (N = 256 and 1024, Zen 5 with -march=haswell);
