@@ -10,7 +10,9 @@
 // a thread's panel has few NR slivers (N <= 256 a thread) a packed A block would serve too few of them to
 // repay the copy, and the micro-kernel reads A's rows in place instead (when A has a unit column stride);
 // where a thread's kc-deep share of B is small (64 KB), it reads B's rows in place too (unit column
-// stride; only a partial last sliver is packed).
+// stride; only a partial last sliver is packed). With both A and B in place (small products), the
+// AVX-512 kernel is 6 rows x 4 packets (64 floats) instead, OpenBLAS's small-matrix shape: 6 row pointers
+// where 14 spilled, and a shorter prologue and epilogue for the same FMA count.
 //
 // What brought N = 1024 and 2048 from 0.85-0.9x OpenBLAS's time to about 1.0x (one AVX2 Zen 3 core,
 // shared): the micro-kernel prefetches its C tile before the k loop (with C past L2, the loads and stores
@@ -29,8 +31,15 @@
 // 6 x 64), so the shape stays. Tried, no gain: prefetching B or A ahead in the k loop (10-50% slower),
 // skipping the C prefetch at N = 64, packing A at N = 64 (0.72x), huge pages for the packed buffers,
 // MC from 256 to 768 KB of A, splitting the in-place-A kernel into two 7-row passes to avoid spilling
-// its 14 row pointers (GCC then kept the accumulators in memory). What is left at N = 64 is the
-// in-place-A kernel (243 against 265 GFLOP/s packed, its row pointers spill); at 2048, B streaming from L2.
+// its 14 row pointers (GCC then kept the accumulators in memory).
+// Then N = 64 from 0.90x to 1.00x: at kc = 64 the 14 x 32 kernel spent 12% of its time outside its k
+// loop (a stack copy of the 28 accumulators for a kc == 0 path, each row pointer a vector min and a
+// multiply, 28 C prefetches); kc >= 1 is now told to GCC, row pointers are a compare and a conditional
+// move each, and the in-place tiles are 6 x 64 (their k loop not unrolled: 2% faster at N = 64, while
+// the 2-packet loop keeps its 4-fold unroll, 2% faster on AVX2). ctorch and OpenBLAS both run N = 64 at
+// about 97% of the FMA peak. N = 2048 from 0.97x to about 1.0x: the packed kernel prefetches its B
+// sliver 8 KB ahead (b_ahead), since the first row tile of each sliver reads it from L3. Tried, no gain
+// beyond the noise (about 3% between runs on this shared machine): a 4 MB B panel instead of 8 MB.
 //
 // Threads: one parallel region per product (parallel_team). Split along M, each thread computes its own
 // rows and the B slab is shared, packed by all the threads, with a barrier per slab (none where B is read
@@ -53,6 +62,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -383,8 +393,9 @@ template <class T, class Epi = NoEpilogue, bool DirectA = false, int MR = gemm_p
     if constexpr (!DirectA) {
       // The packed B sliver, b_ahead bytes on: the first row tile of each sliver reads it from L3.
       CTORCH_UNROLL
+      // (An address, not a pointer past the buffer: a prefetch never faults.)
       for (int o = 0; o < int(NT * sizeof(T)); o += 64)
-        prefetch<0, 3>(reinterpret_cast<const char*>(bp) + P::b_ahead + o);
+        prefetch<0, 3>(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(bp) + P::b_ahead + o));
       ap += P::MR;
     }
     bp += ldb;
