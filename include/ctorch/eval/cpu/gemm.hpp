@@ -130,11 +130,15 @@ struct gemm_params {
   // 1024 (one pass over C where K <= 1024), the A block in half of L2, and the B sliver (128 KB) streamed
   // from L2 beside it; the B slab kept to 8 MB of L3. Zen 5, one thread: KC 256 -> 512 -> 1024 took
   // N = 1024 from 0.90x to 0.97x to 1.0x OpenBLAS's speed, N = 2048 from 0.88x to 0.93x to 0.96x.
+  // One thread keeps its B slab to 4 MB (NC_ONE): N = 2048 on one Zen 5 core went from 0.91-0.98x to
+  // 0.99-1.05x OpenBLAS (six runs each, two sessions of interleaved runs); on two threads, which share
+  // one slab, 4 MB measured 2% slower than 8 MB (within the noise), so a team keeps 8 MB.
   static constexpr index_t KC = 1024, L2_A = 512 * 1024;
   static constexpr index_t NC = 8 * 1024 * 1024 / (KC * index_t(sizeof(T)));
+  static constexpr index_t NC_ONE = NC / 2;
 #else
   static constexpr index_t KC = 256, L2_A = 256 * 1024;             // Zen 3 (512 KB L2): B sliver in L1
-  static constexpr index_t NC = 4096;                               // B slab in L3
+  static constexpr index_t NC = 4096, NC_ONE = NC;                  // B slab in L3
 #endif
   static constexpr index_t MC = std::max<index_t>(MR, (L2_A / (KC * index_t(sizeof(T)))) / MR * MR);  // A: half of L2
 };
@@ -491,7 +495,7 @@ gemm_plan plan_gemm(index_t M, index_t N, index_t K, index_t csa, index_t csb, i
   // last slab re-reads and re-writes all of C for little work).
   const index_t kslabs = (K + P::KC - 1) / P::KC;
   pl.kc = std::min<index_t>(P::KC, ((K + kslabs - 1) / kslabs + 7) / 8 * 8);
-  pl.nc = std::min<index_t>(P::NC, ntiles * NR);
+  pl.nc = std::min<index_t>(pl.threads == 1 ? P::NC_ONE : P::NC, ntiles * NR);
   // A packed block of A serves every NR sliver of the panel a thread computes; over 16 slivers or fewer
   // (256 columns) packing costs more than it saves (64 x 784 x 128: 170 -> 150 us on one AVX2 core), and
   // the micro-kernel reads A's rows in place. That needs a unit column stride.
