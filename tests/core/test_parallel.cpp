@@ -9,15 +9,11 @@
 #include <thread>
 #include <vector>
 
+#include "support/threads.hpp"
+
 using namespace ctorch;
 
 namespace {
-struct Threads {
-  int saved = get_num_threads();
-  explicit Threads(int n) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-};
-
 // parallel_for over [0, n): every index visited once, chunk starts multiples of align.
 void check_cover(index_t n, index_t grain, index_t align) {
   std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/fixture.hpp"
+#include "support/threads.hpp"
 
 using namespace ctorch;
 using namespace ctorch::nn::functional;
@@ -21,12 +22,6 @@ using ctorch::test::Fixture;
 using ctorch::test::load;
 
 namespace {
-
-struct Threads {
-  int saved = get_num_threads();
-  explicit Threads(int n) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-};
 
 const Fixture& fx() {
   static const Fixture f("conv_pool.txt");

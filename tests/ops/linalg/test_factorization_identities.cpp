@@ -16,18 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "support/threads.hpp"
+
 using namespace ctorch;
 
 namespace {
 
 template <class T>
 using DM = Tensor<T, Shape<Dyn, Dyn>>;
-
-struct Threads {
-  int saved = get_num_threads();
-  explicit Threads(int n) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-};
 
 template <class Tns>
 void fill_random(Tns& t, std::uint64_t seed) {

@@ -15,16 +15,11 @@
 #include <vector>
 
 #include "support/fixture.hpp"
+#include "support/threads.hpp"
 
 using namespace ctorch;
 
 namespace {
-
-struct Threads {
-  int saved = get_num_threads();
-  explicit Threads(int n) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-};
 
 template <class Tns>
 void fill_random(Tns& t, std::uint64_t seed) {

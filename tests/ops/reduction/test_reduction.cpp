@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include "support/threads.hpp"
+
 using namespace ctorch;
 
 namespace {
@@ -37,12 +39,6 @@ void iota(Tns& t, double scale = 1.0, double offset = 0.0) {
   for (index_t i = 0; i < t.numel(); ++i) t.data()[i] = static_cast<typename Tns::value_type>(offset + scale * i);
 }
 
-// A scope that sets the CPU thread count and restores it.
-struct Threads {
-  int saved = get_num_threads();
-  explicit Threads(int n) { set_num_threads(n); }
-  ~Threads() { set_num_threads(saved); }
-};
 }  // namespace
 
 TEST_CASE("reduction: static result shapes and dtypes") {
