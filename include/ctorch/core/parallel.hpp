@@ -2,13 +2,13 @@
 //
 // ctorch's own team of worker threads, started on first use and kept for the life of the process. A
 // waiting thread (a worker between regions, the caller at a region's end, any thread at a barrier) spins
-// for up to 100 microseconds, then sleeps in the kernel (std::atomic::wait: a futex on Linux). GNU OpenMP,
-// used here before, spins 300,000 pauses (about 12 ms on Zen 5): on a loaded machine the spinning thread
-// takes the time slices its partner needs. With three busy processes on a 2-core machine a 2-thread
-// 256^3 SGEMM took 640 us under OpenMP against 280 us on one thread (bench/README.md, "Session 13"). Work below the
-// grain runs inline on the caller's thread, so small tensors pay one comparison. One region runs at a time: a region
-// started while another runs (nested in it, or from another thread of the program) runs on its caller's thread alone,
-// which parallel_team's contract allows.
+// for up to 100 microseconds, then sleeps in the kernel (std::atomic::wait: a futex on Linux). GNU
+// OpenMP, used here before, spins 300,000 pauses (about 12 ms on Zen 5): on a loaded machine the spinning
+// thread takes the time slices its partner needs. With three busy processes on a 2-core machine a
+// 2-thread 256^3 SGEMM took 640 us under OpenMP against 280 us on one thread (bench/README.md, "Session
+// 13"). Work below the grain runs inline on the caller's thread, so small tensors pay one comparison.
+// One region runs at a time: a region started while another runs (nested in it, or from another thread
+// of the program) runs on its caller's thread alone, which parallel_team's contract allows.
 #pragma once
 #include <algorithm>
 #include <atomic>
@@ -164,11 +164,24 @@ class thread_pool {
   // another region holds the pool.
   bool run(int nt, team_body body, void* ctx) {
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
-    while (int(workers_.size()) < nt - 1) {
-      const int rank = int(workers_.size()) + 1;
-      workers_.push_back(std::make_unique<worker>());
-      worker* w = workers_.back().get();
-      std::thread([this, w, rank] { loop(*w, rank); }).detach();
+    try {
+      while (int(workers_.size()) < nt - 1) {
+        const int rank = int(workers_.size()) + 1;
+        workers_.push_back(std::make_unique<worker>());  // first: a started thread's worker must stay
+        worker* w = workers_.back().get();
+        try {
+          std::thread([this, w, rank] { loop(*w, rank); }).detach();
+        } catch (...) {
+          workers_.pop_back();
+          throw;
+        }
+      }
+    } catch (...) {  // no memory or no more threads: a smaller team (at worst, the caller alone)
+      nt = int(workers_.size()) + 1;
+      if (nt == 1) {
+        busy_.store(false, std::memory_order_release);
+        return false;
+      }
     }
     body_ = body;
     ctx_ = ctx;
