@@ -224,7 +224,8 @@ void run_gemm_plans() {
   CHECK(seen_direct_b[0]);
   CHECK(seen_direct_b[1]);
   // Split N on 4 threads over a shared packed A of several mc blocks (A transposed: not read in place).
-  const auto pl4 = linalg::detail::plan_gemm<T>(45 * MR - 3, 4 * NR - 5, 300, 45 * MR - 3, 1, 4);
+  // N = 4 NR - 1: four slivers at every packet width (4 NR - 5 is three where NR = 4, SSE2 doubles).
+  const auto pl4 = linalg::detail::plan_gemm<T>(45 * MR - 3, 4 * NR - 1, 300, 45 * MR - 3, 1, 4);
   CHECK(pl4.threads == 4);
   CHECK(pl4.split_n);
   CHECK(!pl4.direct_a);
