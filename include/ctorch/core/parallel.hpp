@@ -165,16 +165,12 @@ class thread_pool {
   bool run(int nt, team_body body, void* ctx) {
     if (busy_.exchange(true, std::memory_order_acquire)) return false;
     try {
+      workers_.reserve(std::size_t(nt - 1));  // then push_back cannot throw once a thread runs
       while (int(workers_.size()) < nt - 1) {
         const int rank = int(workers_.size()) + 1;
-        workers_.push_back(std::make_unique<worker>());  // first: a started thread's worker must stay
-        worker* w = workers_.back().get();
-        try {
-          std::thread([this, w, rank] { loop(*w, rank); }).detach();
-        } catch (...) {
-          workers_.pop_back();
-          throw;
-        }
+        auto w = std::make_unique<worker>();
+        std::thread([this, pw = w.get(), rank] { loop(*pw, rank); }).detach();
+        workers_.push_back(std::move(w));
       }
     } catch (...) {  // no memory or no more threads: a smaller team (at worst, the caller alone)
       nt = int(workers_.size()) + 1;
@@ -190,11 +186,7 @@ class thread_pool {
     remaining_.store(nt - 1, std::memory_order_relaxed);
     const unsigned done = done_.load(std::memory_order_relaxed);
     for (int r = 1; r < nt; ++r) signal_change(workers_[std::size_t(r - 1)]->wake);  // release: the job above
-    team_member m;
-    m.rank = 0;
-    m.size = nt;
-    m.bar_ = &bar_;
-    body(ctx, m);
+    body(ctx, team_member{0, nt, &bar_});
     wait_for_change(done_, done);
     busy_.store(false, std::memory_order_release);
     return true;
@@ -210,11 +202,7 @@ class thread_pool {
     for (;;) {
       wait_for_change(w.wake, seen);
       seen = w.wake.load(std::memory_order_acquire);
-      team_member m;
-      m.rank = rank;
-      m.size = size_;
-      m.bar_ = &bar_;
-      body_(ctx_, m);
+      body_(ctx_, team_member{rank, size_, &bar_});
       if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) signal_change(done_);
     }
   }
